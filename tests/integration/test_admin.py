@@ -1,0 +1,119 @@
+"""The admin panel: every model registered, searchable, and no delete of clinical records."""
+
+from datetime import date
+
+import pytest
+from django.contrib import admin
+
+from tests.factories import (
+    CoTreatmentFactory,
+    CourseFactory,
+    HoldFactory,
+    InfusionFactory,
+    LvefFactory,
+    PatientFactory,
+)
+from tracker.models import CLINICAL_MODELS, LvefMeasurement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("model", CLINICAL_MODELS, ids=lambda m: m.__name__)
+def test_every_clinical_model_is_registered_without_delete(model, admin_client, rf, admin_user):
+    model_admin = admin.site._registry[model]
+    request = rf.get("/")
+    request.user = admin_user
+    assert not model_admin.has_delete_permission(request)
+    assert "delete_selected" not in model_admin.get_actions(request)
+    assert "mark_entered_in_error" in model_admin.get_actions(request)
+
+
+@pytest.mark.parametrize("model", CLINICAL_MODELS, ids=lambda m: m.__name__)
+def test_changelists_render_with_records(model, admin_client):
+    patient = PatientFactory(mrn="Z9001", family_name="Lovelace")
+    course = CourseFactory(patient=patient)
+    InfusionFactory(course=course)
+    HoldFactory(course=course)
+    LvefFactory(patient=patient)
+    CoTreatmentFactory(patient=patient)
+    url = f"/admin/tracker/{model._meta.model_name}/"
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert b"Z900" in response.content  # the patient's MRN appears in each list
+
+
+def test_patient_search_by_mrn_and_name(admin_client):
+    PatientFactory(mrn="A1001", family_name="Byron")
+    PatientFactory(mrn="B2002", family_name="Hopper")
+    by_name = admin_client.get("/admin/tracker/patient/", {"q": "hopper"}).content.decode()
+    assert "B2002" in by_name and "A1001" not in by_name
+    by_mrn = admin_client.get("/admin/tracker/patient/", {"q": "A1001"}).content.decode()
+    assert "A1001" in by_mrn and "B2002" not in by_mrn
+
+
+def test_patient_page_shows_inlines(admin_client):
+    lvef = LvefFactory(date=date(2025, 12, 20))
+    CourseFactory(patient=lvef.patient)
+    page = admin_client.get(f"/admin/tracker/patient/{lvef.patient.pk}/change/").content.decode()
+    assert "LVEF measurements" in page
+    assert "Treatment courses" in page
+    assert "Co-treatments" in page
+
+
+def test_delete_url_is_forbidden(admin_client):
+    lvef = LvefFactory()
+    response = admin_client.post(
+        f"/admin/tracker/lvefmeasurement/{lvef.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert LvefMeasurement.objects.filter(pk=lvef.pk).exists()
+
+
+def test_admin_action_marks_entered_in_error_with_reason(admin_client, admin_user):
+    lvef = LvefFactory()
+    url = "/admin/tracker/lvefmeasurement/"
+    confirm = admin_client.post(
+        url, {"action": "mark_entered_in_error", "_selected_action": [lvef.pk]}
+    )
+    assert "Mark as entered in error" in confirm.content.decode()
+    lvef.refresh_from_db()
+    assert not lvef.entered_in_error  # nothing changes before the reason is given
+    admin_client.post(
+        url,
+        {
+            "action": "mark_entered_in_error",
+            "_selected_action": [lvef.pk],
+            "apply": "1",
+            "reason": "duplicate entry",
+        },
+    )
+    lvef.refresh_from_db()
+    assert (lvef.entered_in_error, lvef.entered_in_error_reason, lvef.entered_in_error_by) == (
+        True,
+        "duplicate entry",
+        admin_user,
+    )
+
+
+def test_admin_edit_records_who(admin_client, admin_user):
+    patient = PatientFactory(mrn="A1001")
+    response = admin_client.post(
+        f"/admin/tracker/patient/{patient.pk}/change/",
+        {
+            "mrn": "A1001",
+            "given_name": "Augusta",
+            "family_name": patient.family_name,
+            "date_of_birth": "1961-04-02",
+            "sex": "female",
+            "notes": "",
+            **{
+                f"{prefix}-{k}": v
+                for prefix in ("courses", "lvef_measurements", "cotreatments")
+                for k, v in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()
+            },
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    patient.refresh_from_db()
+    assert (patient.given_name, patient.updated_by) == ("Augusta", admin_user)
+    assert patient.history.latest("history_date").history_user == admin_user

@@ -1,0 +1,463 @@
+"""The JSON import of interchange.md: validate the whole document first, then write it in one
+transaction, so a file with any error writes nothing. Every error names its JSON path."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from tracker import consistency
+from tracker.models import (
+    CoTreatment,
+    Infusion,
+    LvefMeasurement,
+    Patient,
+    TreatmentCourse,
+    TreatmentHold,
+)
+from tracker.monitoring import records as vocab
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    patients: int = 0
+    courses: int = 0
+    infusions: int = 0
+    holds: int = 0
+    lvef: int = 0
+    cotreatments: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.patients} patients, {self.courses} courses, {self.infusions} infusions, "
+            f"{self.holds} holds, {self.lvef} LVEF measurements, "
+            f"{self.cotreatments} co-treatments"
+        )
+
+
+# --- value parsers: JSON value -> Python value, or ValueError with the message to show -------
+
+
+def _text(max_length):
+    def parse(value):
+        if not isinstance(value, str):
+            raise ValueError("must be text")
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be empty")
+        if len(value) > max_length:
+            raise ValueError(f"must be at most {max_length} characters")
+        return value
+
+    return parse
+
+
+def _date(value):
+    if not isinstance(value, str):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"must be a date written YYYY-MM-DD, not {value!r}") from None
+
+
+def _number(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("must be a number")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:  # pragma: no cover - json never yields such floats
+        raise ValueError("must be a number") from None
+    if not number.is_finite():
+        raise ValueError("must be a finite number")
+    return number
+
+
+def _integer(value):
+    number = _number(value)
+    if number != number.to_integral_value():
+        raise ValueError("must be a whole number")
+    return int(number)
+
+
+def _boolean(value):
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _choice(values):
+    def parse(value):
+        if value not in values:
+            raise ValueError("must be one of " + ", ".join(values))
+        return value
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Key:
+    parse: object
+    required: bool = True
+    default: object = None
+    nullable: bool = False
+
+
+# The keys each object may have (interchange.md); anything else is an error (usually a typo).
+INFUSION_KEYS = {
+    "date": Key(_date),
+    "dose_mg": Key(_number),
+    "weight_kg": Key(_number, required=False, nullable=True),
+    "duration_minutes": Key(_integer, required=False, nullable=True),
+    "loading_dose": Key(_boolean, required=False, default=False),
+    "reaction": Key(_choice(vocab.REACTIONS), required=False, default="none"),
+}
+HOLD_KEYS = {
+    "start": Key(_date),
+    "end": Key(_date, required=False, nullable=True),
+    "reason": Key(_choice(vocab.HOLD_REASONS)),
+}
+COURSE_KEYS = {
+    "agent": Key(_choice(vocab.AGENTS)),
+    "intent": Key(_choice(vocab.INTENTS)),
+    "schedule": Key(_choice(vocab.SCHEDULES)),
+    "planned_start": Key(_date),
+    "end_date": Key(_date, required=False, nullable=True),
+    "end_reason": Key(_choice(vocab.END_REASONS), required=False, nullable=True),
+    "infusions": Key(None, required=False, default=()),
+    "holds": Key(None, required=False, default=()),
+}
+LVEF_KEYS = {
+    "date": Key(_date),
+    "value": Key(_number),
+    "modality": Key(_choice(vocab.MODALITIES)),
+    "gls": Key(_number, required=False, nullable=True),
+}
+COTREATMENT_KEYS = {
+    "drug": Key(_choice(vocab.COTREATMENT_DRUGS)),
+    "start": Key(_date),
+    "end": Key(_date, required=False, nullable=True),
+    "cumulative_dose_mg_m2": Key(_number, required=False, nullable=True),
+}
+PATIENT_KEYS = {
+    "mrn": Key(_text(32)),
+    "given_name": Key(_text(100)),
+    "family_name": Key(_text(100)),
+    "date_of_birth": Key(_date),
+    "sex": Key(_choice(("female", "male", "other", "unknown")), required=False, default="unknown"),
+    "courses": Key(None, required=False, default=()),
+    "lvef": Key(None, required=False, default=()),
+    "cotreatments": Key(None, required=False, default=()),
+}
+
+
+@dataclass
+class _Course:
+    record: TreatmentCourse
+    infusions: list[Infusion] = field(default_factory=list)
+    holds: list[TreatmentHold] = field(default_factory=list)
+
+
+@dataclass
+class _Patient:
+    record: Patient
+    courses: list[_Course] = field(default_factory=list)
+    lvef: list[LvefMeasurement] = field(default_factory=list)
+    cotreatments: list[CoTreatment] = field(default_factory=list)
+
+
+class _Validator:
+    def __init__(self):
+        self.errors: list[str] = []
+
+    def error(self, path, message):
+        self.errors.append(f"{path}: {message}")
+
+    def fields(self, obj, path, keys) -> dict | None:
+        """Parsed values of one JSON object, or None when it is not an object."""
+        if not isinstance(obj, dict):
+            self.error(path, "must be an object")
+            return None
+        for unknown in sorted(set(obj) - set(keys)):
+            self.error(f"{path}.{unknown}", "unknown key")
+        values = {}
+        for name, key in keys.items():
+            if name not in obj:
+                if key.required:
+                    self.error(f"{path}.{name}", "is required")
+                else:
+                    values[name] = key.default
+                continue
+            raw = obj[name]
+            if key.parse is None:  # a nested list, walked by the caller
+                values[name] = raw
+            elif raw is None:
+                if key.nullable:
+                    values[name] = None
+                else:
+                    self.error(
+                        f"{path}.{name}", "is required" if key.required else "must not be null"
+                    )
+            else:
+                try:
+                    values[name] = key.parse(raw)
+                except ValueError as exc:
+                    self.error(f"{path}.{name}", str(exc))
+        return values
+
+    def items(self, values, name, path):
+        items = values.get(name, ())
+        if items is None or not isinstance(items, (list, tuple)):
+            self.error(f"{path}.{name}", "must be a list")
+            return []
+        return list(enumerate(items))
+
+    def model(self, instance, path, exclude=()):
+        """The models' own field validators: ranges, decimals, dates not in the future."""
+        try:
+            instance.full_clean(
+                exclude=list(exclude), validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                where = path if name == NON_FIELD_ERRORS else f"{path}.{name}"
+                for message in messages:
+                    self.error(where, message)
+
+    def not_before_birth(self, dob, path, **dates):
+        for name, value in dates.items():
+            if dob and value and value < dob:
+                self.error(f"{path}.{name}", consistency.BEFORE_BIRTH)
+
+    def end_not_before_start(self, start, end, path, start_name="start", end_name="end"):
+        if start and end and end < start:
+            self.error(f"{path}.{end_name}", f"must be on or after {start_name} ({start})")
+
+
+def _only(values, keys):
+    return {k: v for k, v in values.items() if k in keys}
+
+
+def validate_document(doc) -> tuple[list[str], list[_Patient]]:
+    v = _Validator()
+    if not isinstance(doc, dict):
+        return ['$: the document must be a JSON object with a "patients" list'], []
+    for unknown in sorted(set(doc) - {"patients"}):
+        v.error(unknown, "unknown key")
+    if "patients" not in doc:
+        v.error("patients", "is required")
+        return v.errors, []
+    if not isinstance(doc["patients"], list):
+        v.error("patients", "must be a list")
+        return v.errors, []
+
+    plans = []
+    first_seen: dict[str, int] = {}
+    for p_index, raw_patient in enumerate(doc["patients"]):
+        p_path = f"patients[{p_index}]"
+        values = v.fields(raw_patient, p_path, PATIENT_KEYS)
+        if values is None:
+            continue
+        patient = Patient(
+            **_only(values, ("mrn", "given_name", "family_name", "date_of_birth", "sex"))
+        )
+        v.model(
+            patient,
+            p_path,
+            exclude=[
+                k for k in ("mrn", "given_name", "family_name", "date_of_birth") if k not in values
+            ],
+        )
+        plan = _Patient(patient)
+        plans.append(plan)
+        mrn = values.get("mrn")
+        if mrn is not None:
+            if mrn in first_seen:
+                v.error(
+                    f"{p_path}.mrn", f"duplicate MRN {mrn!r} (also patients[{first_seen[mrn]}])"
+                )
+            else:
+                first_seen[mrn] = p_index
+        dob = values.get("date_of_birth")
+
+        for c_index, raw_course in v.items(values, "courses", p_path):
+            c_path = f"{p_path}.courses[{c_index}]"
+            c_values = v.fields(raw_course, c_path, COURSE_KEYS)
+            if c_values is None:
+                continue
+            course = TreatmentCourse(
+                **_only(c_values, ("agent", "intent", "schedule", "planned_start", "end_date"))
+            )
+            course.end_reason = c_values.get("end_reason") or ""
+            v.model(
+                course, c_path, exclude=["patient", *[k for k in COURSE_KEYS if k not in c_values]]
+            )
+            if c_values.get("end_date") and not c_values.get("end_reason"):
+                v.error(f"{c_path}.end_reason", "is required when end_date is given")
+            if c_values.get("end_reason") and not c_values.get("end_date"):
+                v.error(f"{c_path}.end_date", "is required when end_reason is given")
+            v.not_before_birth(
+                dob,
+                c_path,
+                planned_start=c_values.get("planned_start"),
+                end_date=c_values.get("end_date"),
+            )
+            course_plan = _Course(course)
+            plan.courses.append(course_plan)
+
+            for i_index, raw in v.items(c_values, "infusions", c_path):
+                i_path = f"{c_path}.infusions[{i_index}]"
+                i_values = v.fields(raw, i_path, INFUSION_KEYS)
+                if i_values is None:
+                    continue
+                infusion = Infusion(**i_values)
+                v.model(
+                    infusion,
+                    i_path,
+                    exclude=["course", *[k for k in INFUSION_KEYS if k not in i_values]],
+                )
+                v.not_before_birth(dob, i_path, date=i_values.get("date"))
+                course_plan.infusions.append(infusion)
+            infusion_dates = [i.date for i in course_plan.infusions if i.date]
+            end_date = c_values.get("end_date")
+            if end_date and infusion_dates and end_date < min(infusion_dates):
+                v.error(
+                    f"{c_path}.end_date",
+                    consistency.END_BEFORE_FIRST_INFUSION.format(first=min(infusion_dates)),
+                )
+
+            periods = []
+            for h_index, raw in v.items(c_values, "holds", c_path):
+                h_path = f"{c_path}.holds[{h_index}]"
+                h_values = v.fields(raw, h_path, HOLD_KEYS)
+                if h_values is None:
+                    continue
+                hold = TreatmentHold(**h_values)
+                v.model(
+                    hold, h_path, exclude=["course", *[k for k in HOLD_KEYS if k not in h_values]]
+                )
+                v.end_not_before_start(h_values.get("start"), h_values.get("end"), h_path)
+                v.not_before_birth(
+                    dob, h_path, start=h_values.get("start"), end=h_values.get("end")
+                )
+                course_plan.holds.append(hold)
+                if h_values.get("start"):
+                    periods.append((h_index, (h_values["start"], h_values.get("end"))))
+            for a, b in consistency.overlapping_pairs(p for _, p in periods):
+                (i, (start, end)), (j, _) = periods[a], periods[b]
+                v.error(
+                    f"{c_path}.holds[{j}]",
+                    f"overlaps holds[{i}] ({start} to {end or 'open'}); "
+                    "holds of one course must not overlap",
+                )
+
+        for l_index, raw in v.items(values, "lvef", p_path):
+            l_path = f"{p_path}.lvef[{l_index}]"
+            l_values = v.fields(raw, l_path, LVEF_KEYS)
+            if l_values is None:
+                continue
+            lvef = LvefMeasurement(**l_values)
+            v.model(lvef, l_path, exclude=["patient", *[k for k in LVEF_KEYS if k not in l_values]])
+            v.not_before_birth(dob, l_path, date=l_values.get("date"))
+            plan.lvef.append(lvef)
+
+        for t_index, raw in v.items(values, "cotreatments", p_path):
+            t_path = f"{p_path}.cotreatments[{t_index}]"
+            t_values = v.fields(raw, t_path, COTREATMENT_KEYS)
+            if t_values is None:
+                continue
+            cotreatment = CoTreatment(**t_values)
+            v.model(
+                cotreatment,
+                t_path,
+                exclude=["patient", *[k for k in COTREATMENT_KEYS if k not in t_values]],
+            )
+            v.end_not_before_start(t_values.get("start"), t_values.get("end"), t_path)
+            v.not_before_birth(dob, t_path, start=t_values.get("start"), end=t_values.get("end"))
+            plan.cotreatments.append(cotreatment)
+
+    if first_seen:
+        existing = set(
+            Patient.objects.filter(mrn__in=list(first_seen)).values_list("mrn", flat=True)
+        )
+        for mrn in sorted(existing, key=first_seen.get):
+            v.error(
+                f"patients[{first_seen[mrn]}].mrn", f"MRN {mrn!r} already exists in the database"
+            )
+    return v.errors, plans
+
+
+def parse_json(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(
+            [f"$: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"]
+        ) from None
+
+
+def import_document(doc, *, actor, dry_run: bool = False) -> ImportResult:
+    """Validate everything, then (unless dry_run) write everything in one transaction."""
+    errors, plans = validate_document(doc)
+    if errors:
+        raise ImportFailed(errors)
+    result = ImportResult(
+        patients=len(plans),
+        courses=sum(len(p.courses) for p in plans),
+        infusions=sum(len(c.infusions) for p in plans for c in p.courses),
+        holds=sum(len(c.holds) for p in plans for c in p.courses),
+        lvef=sum(len(p.lvef) for p in plans),
+        cotreatments=sum(len(p.cotreatments) for p in plans),
+    )
+    if not dry_run:
+        _write(plans, actor)
+    return result
+
+
+def _bulk(objs, model, actor, now):
+    for obj in objs:
+        obj.created_by = obj.updated_by = actor
+    # List order is kept, so ids follow the file's order: the ties rule (clinical-rules.md
+    # section 0) reads "listed later" as "recorded later".
+    return bulk_create_with_history(
+        objs, model, batch_size=500, default_user=actor, default_date=now
+    )
+
+
+@transaction.atomic
+def _write(plans: list[_Patient], actor):
+    now = timezone.now()
+    _bulk([p.record for p in plans], Patient, actor, now)
+    for p in plans:
+        for c in p.courses:
+            c.record.patient = p.record
+        for m in p.lvef:
+            m.patient = p.record
+        for t in p.cotreatments:
+            t.patient = p.record
+    courses = [c for p in plans for c in p.courses]
+    _bulk([c.record for c in courses], TreatmentCourse, actor, now)
+    for c in courses:
+        for i in c.infusions:
+            i.course = c.record
+        for h in c.holds:
+            h.course = c.record
+    _bulk([i for c in courses for i in c.infusions], Infusion, actor, now)
+    _bulk([h for c in courses for h in c.holds], TreatmentHold, actor, now)
+    _bulk([m for p in plans for m in p.lvef], LvefMeasurement, actor, now)
+    _bulk([t for p in plans for t in p.cotreatments], CoTreatment, actor, now)

@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tracker import importing
+from tracker.services import import_actor
+
+
+class Command(BaseCommand):
+    help = "Import patients from a JSON file (docs: interchange.md). All or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="path of the JSON document")
+        parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+
+    def handle(self, *args, file, dry_run, **options):
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{file}: cannot read the file ({exc})") from None
+        try:
+            doc = importing.parse_json(text)
+            actor = None if dry_run else import_actor()
+            result = importing.import_document(doc, actor=actor, dry_run=dry_run)
+        except importing.ImportFailed as failure:
+            for error in failure.errors:
+                self.stderr.write(error)
+            raise CommandError(
+                f"{len(failure.errors)} error(s) in {file}; nothing was written."
+            ) from None
+        if dry_run:
+            self.stdout.write(f"Dry run: {file} is valid and would create {result.summary()}.")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Created {result.summary()}."))

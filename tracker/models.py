@@ -1,0 +1,355 @@
+"""Data and its constraints. Every range of interchange.md is both a field validator (a clear
+message on forms and imports) and a database CHECK constraint (no path around it). Clinical
+records are never deleted: they are marked entered in error, with who, when and why."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import DecimalValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
+
+from tracker.monitoring import records as vocab
+from tracker.validators import Between, MaxDecimalPlaces, in_the_past, not_in_future
+
+
+class ClinicalDecimalField(models.DecimalField):
+    """Precision and range speak in interchange.md's words, once per bad value: Django's own
+    digit-count messages ("no more than 2 digits before the decimal point") are replaced by the
+    field's range validator and a plain decimal-places check."""
+
+    @cached_property
+    def validators(self):
+        kept = [v for v in super().validators if not isinstance(v, DecimalValidator)]
+        return [*kept, MaxDecimalPlaces(self.decimal_places)]
+
+
+def _choices(values, labels=None):
+    labels = labels or {}
+    return [(v, labels.get(v, v.replace("_", " ").capitalize())) for v in values]
+
+
+def _in(field, choices):
+    return Q(**{f"{field}__in": [value for value, _ in choices]})
+
+
+class User(AbstractUser):
+    """Clinic staff. A custom model from the first migration, so it can grow without pain."""
+
+    class Meta:
+        db_table = "tracker_user"
+
+
+class Audited(models.Model):
+    """Who created and last changed a row, and when (full history: django-simple-history)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ClinicalRecord(Audited):
+    """A record that is never deleted; a mistake is marked entered in error instead."""
+
+    notes = models.TextField(blank=True, max_length=2000)
+    entered_in_error = models.BooleanField(default=False)
+    entered_in_error_reason = models.TextField(blank=True, max_length=500)
+    entered_in_error_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    entered_in_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def entered_in_error_constraint(cls, name):
+        return models.CheckConstraint(
+            condition=Q(entered_in_error=False)
+            | (~Q(entered_in_error_reason="") & Q(entered_in_error_at__isnull=False)),
+            name=name,
+            violation_error_message="an entered-in-error mark needs a reason and a time",
+        )
+
+
+SEX_CHOICES = _choices(("female", "male", "other", "unknown"))
+
+AGENT_CHOICES = _choices(
+    vocab.AGENTS,
+    {
+        "trastuzumab": "Trastuzumab IV (incl. biosimilars)",
+        "trastuzumab_sc": "Trastuzumab SC",
+        "pertuzumab_trastuzumab": "Pertuzumab + trastuzumab",
+        "trastuzumab_emtansine": "Ado-trastuzumab emtansine (T-DM1)",
+        "trastuzumab_deruxtecan": "Fam-trastuzumab deruxtecan (T-DXd)",
+    },
+)
+
+INTENT_CHOICES = _choices(vocab.INTENTS)
+
+SCHEDULE_CHOICES = _choices(vocab.SCHEDULES, {"every_3_weeks": "Every 3 weeks"})
+
+END_REASON_CHOICES = _choices(vocab.END_REASONS)
+
+REACTION_CHOICES = _choices(vocab.REACTIONS)
+
+HOLD_REASON_CHOICES = _choices(
+    vocab.HOLD_REASONS, {"cardiac": "Cardiac (LVEF decline or heart failure)"}
+)
+
+MODALITY_CHOICES = [("echo", "Echocardiogram"), ("muga", "MUGA"), ("cmr", "Cardiac MRI")]
+
+DRUG_CHOICES = _choices(
+    vocab.COTREATMENT_DRUGS,
+    {
+        "doxorubicin": "Doxorubicin (Adriamycin)",
+        "cyclophosphamide": "Cyclophosphamide (Cytoxan)",
+    },
+)
+
+
+class Patient(ClinicalRecord):
+    mrn = models.CharField("MRN", max_length=32, unique=True)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(validators=[in_the_past])
+    sex = models.CharField(max_length=10, choices=SEX_CHOICES, default="unknown")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["mrn"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(mrn=""), name="patient_mrn_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(given_name="") & ~Q(family_name=""), name="patient_names_not_empty"
+            ),
+            models.CheckConstraint(condition=_in("sex", SEX_CHOICES), name="patient_sex_valid"),
+            ClinicalRecord.entered_in_error_constraint("patient_entered_in_error_complete"),
+        ]
+
+    def __str__(self):
+        return f"{self.mrn} {self.family_name}, {self.given_name}"
+
+    @property
+    def full_name(self):
+        return f"{self.given_name} {self.family_name}"
+
+
+class TreatmentCourse(ClinicalRecord):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="courses")
+    agent = models.CharField(max_length=32, choices=AGENT_CHOICES)
+    intent = models.CharField(max_length=16, choices=INTENT_CHOICES)
+    schedule = models.CharField(max_length=16, choices=SCHEDULE_CHOICES)
+    planned_start = models.DateField()
+    end_date = models.DateField(null=True, blank=True, validators=[not_in_future])
+    end_reason = models.CharField(max_length=16, choices=END_REASON_CHOICES, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["planned_start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_in("agent", AGENT_CHOICES), name="course_agent_valid"
+            ),
+            models.CheckConstraint(
+                condition=_in("intent", INTENT_CHOICES), name="course_intent_valid"
+            ),
+            models.CheckConstraint(
+                condition=_in("schedule", SCHEDULE_CHOICES), name="course_schedule_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(end_date__isnull=True) & Q(end_reason=""))
+                | (Q(end_date__isnull=False) & _in("end_reason", END_REASON_CHOICES)),
+                name="course_end_date_and_reason_together",
+                violation_error_message="end date and end reason go together",
+            ),
+            ClinicalRecord.entered_in_error_constraint("course_entered_in_error_complete"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_agent_display()} ({self.intent}) from {self.planned_start}"
+
+
+class Infusion(ClinicalRecord):
+    course = models.ForeignKey(TreatmentCourse, on_delete=models.PROTECT, related_name="infusions")
+    date = models.DateField(validators=[not_in_future])
+    dose_mg = ClinicalDecimalField(
+        "dose (mg)", max_digits=6, decimal_places=1, validators=[Between(0, 2000, True)]
+    )
+    weight_kg = ClinicalDecimalField(
+        "weight (kg)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[Between(20, 300)],
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)", null=True, blank=True, validators=[Between(1, 600)]
+    )
+    loading_dose = models.BooleanField(default=False)
+    reaction = models.CharField(max_length=10, choices=REACTION_CHOICES, default="none")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dose_mg__gt=0, dose_mg__lte=2000), name="infusion_dose_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True) | Q(weight_kg__gte=20, weight_kg__lte=300),
+                name="infusion_weight_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True)
+                | Q(duration_minutes__gte=1, duration_minutes__lte=600),
+                name="infusion_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=_in("reaction", REACTION_CHOICES), name="infusion_reaction_valid"
+            ),
+            ClinicalRecord.entered_in_error_constraint("infusion_entered_in_error_complete"),
+        ]
+        indexes = [models.Index(fields=["course", "date"])]
+
+    def __str__(self):
+        return f"Infusion {self.date} {self.dose_mg} mg"
+
+
+class TreatmentHold(ClinicalRecord):
+    course = models.ForeignKey(TreatmentCourse, on_delete=models.PROTECT, related_name="holds")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=10, choices=HOLD_REASON_CHOICES)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="hold_end_not_before_start",
+                violation_error_message="end must be on or after start",
+            ),
+            models.CheckConstraint(
+                condition=_in("reason", HOLD_REASON_CHOICES), name="hold_reason_valid"
+            ),
+            ClinicalRecord.entered_in_error_constraint("hold_entered_in_error_complete"),
+        ]
+
+    def __str__(self):
+        return f"{self.reason} hold from {self.start}" + (f" to {self.end}" if self.end else "")
+
+
+class LvefMeasurement(ClinicalRecord):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="lvef_measurements")
+    date = models.DateField(validators=[not_in_future])
+    value = ClinicalDecimalField(
+        "LVEF (%)",
+        max_digits=3,
+        decimal_places=1,
+        validators=[Between(1, 99)],
+    )
+    modality = models.CharField(max_length=4, choices=MODALITY_CHOICES)
+    gls = ClinicalDecimalField(
+        "GLS (%)",
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[Between(-40, 0)],
+        help_text="Global longitudinal strain, a negative percentage (e.g. -19.5).",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = "LVEF measurement"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=1, value__lte=99), name="lvef_value_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(gls__isnull=True) | Q(gls__gte=-40, gls__lte=0), name="lvef_gls_range"
+            ),
+            models.CheckConstraint(
+                condition=_in("modality", MODALITY_CHOICES), name="lvef_modality_valid"
+            ),
+            ClinicalRecord.entered_in_error_constraint("lvef_entered_in_error_complete"),
+        ]
+        indexes = [models.Index(fields=["patient", "date"])]
+
+    def __str__(self):
+        return f"LVEF {self.value}% ({self.modality}) {self.date}"
+
+
+class CoTreatment(ClinicalRecord):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cotreatments")
+    drug = models.CharField(max_length=20, choices=DRUG_CHOICES)
+    start = models.DateField(validators=[not_in_future])
+    end = models.DateField(null=True, blank=True)
+    cumulative_dose_mg_m2 = ClinicalDecimalField(
+        "cumulative dose (mg/m²)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[Between(0, 5000, True)],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = "co-treatment"
+        constraints = [
+            models.CheckConstraint(
+                condition=_in("drug", DRUG_CHOICES), name="cotreatment_drug_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="cotreatment_end_not_before_start",
+                violation_error_message="end must be on or after start",
+            ),
+            models.CheckConstraint(
+                condition=Q(cumulative_dose_mg_m2__isnull=True)
+                | Q(cumulative_dose_mg_m2__gt=0, cumulative_dose_mg_m2__lte=5000),
+                name="cotreatment_dose_range",
+            ),
+            ClinicalRecord.entered_in_error_constraint("cotreatment_entered_in_error_complete"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_drug_display()} from {self.start}"
+
+
+CLINICAL_MODELS = (Patient, TreatmentCourse, Infusion, TreatmentHold, LvefMeasurement, CoTreatment)

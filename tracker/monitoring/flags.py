@@ -1,0 +1,238 @@
+"""Every flag of clinical-rules.md, with the rule that raises it and what it means in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DANGER = "danger"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (DANGER, WARNING, INFO)
+
+US_MONITORING = "US label, Cardiac monitoring"
+US_DOSE = "US label, Dose modifications for cardiomyopathy"
+US_BOXED = "US label, Boxed warning"
+ESC_TABLE_3 = "ESC 2022 Table 3"
+ESC_TABLE_5 = "ESC 2022 Table 5 and section 4.1"
+EU_SMPC = "EU SmPC"
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    code: str
+    rule: str
+    source: str
+    severity: str
+    title: str
+    explanation: str
+
+
+_ALL = (
+    Flag(
+        "BASELINE_MISSING",
+        "B2",
+        US_MONITORING,
+        DANGER,
+        "Baseline LVEF missing",
+        "No LVEF was measured in the 3 months before the first infusion. Arrange an echo or MUGA "
+        "scan now so later results can be compared with a baseline.",
+    ),
+    Flag(
+        "BASELINE_BELOW_LLN",
+        "B3",
+        US_MONITORING,
+        WARNING,
+        "Baseline LVEF below normal",
+        "The heart's pumping (LVEF) was already below the normal limit before treatment. Make "
+        "sure the cardiology team has reviewed it before and during treatment.",
+    ),
+    Flag(
+        "BASELINE_BEFORE_ANTHRACYCLINE",
+        "B4",
+        US_MONITORING,
+        WARNING,
+        "Baseline taken before anthracycline",
+        "The baseline LVEF was measured before the anthracycline chemotherapy ended, so it does "
+        "not show the heart just before trastuzumab. A new baseline scan is needed.",
+    ),
+    Flag(
+        "ASSESSMENT_OVERDUE",
+        "S6",
+        US_MONITORING,
+        DANGER,
+        "Assessment overdue",
+        "The next heart scan (LVEF) is past its due date. Book the scan as soon as possible.",
+    ),
+    Flag(
+        "ASSESSMENT_DUE_SOON",
+        "S6",
+        US_MONITORING,
+        INFO,
+        "Assessment due soon",
+        "The next heart scan (LVEF) is due within the next two weeks. Check that it is booked.",
+    ),
+    Flag(
+        "LVEF_BELOW_LLN",
+        "L1",
+        US_MONITORING,
+        WARNING,
+        "LVEF below normal",
+        "The latest LVEF is below the lower limit of normal. Check the hold criteria and tell "
+        "the treating doctor.",
+    ),
+    Flag(
+        "LVEF_SEVERE",
+        "L2",
+        US_DOSE,
+        DANGER,
+        "LVEF below 40%",
+        "The latest LVEF is below 40%, a severe reduction in heart function. Do not give the "
+        "next dose until a doctor has reviewed the patient.",
+    ),
+    Flag(
+        "MODALITY_MISMATCH",
+        "L3",
+        US_MONITORING,
+        INFO,
+        "Different scan type from baseline",
+        "The latest LVEF was measured with a different type of scan than the baseline, so the "
+        "change may partly reflect the method. Confirm with the baseline's type of scan.",
+    ),
+    Flag(
+        "GLS_DECLINE",
+        "L4",
+        ESC_TABLE_3,
+        WARNING,
+        "Strain (GLS) decline",
+        "The heart muscle strain (GLS) has fallen by more than 15% of its baseline, an early "
+        "sign of heart damage. Tell the treating doctor; closer monitoring may be needed.",
+    ),
+    Flag(
+        "LVEF_HOLD_CRITERIA",
+        "H1",
+        US_DOSE,
+        DANGER,
+        "LVEF meets hold criteria",
+        "The latest LVEF meets the label's criteria to withhold trastuzumab (below 40%, a drop "
+        "of 16 points, or a drop of 10 points to below normal). Hold and tell the doctor.",
+    ),
+    Flag(
+        "RESUME_CRITERIA_MET",
+        "H2",
+        US_DOSE,
+        INFO,
+        "May resume",
+        "The LVEF has recovered and the cardiac hold has lasted at least 4 weeks. The doctor "
+        "may decide to restart treatment.",
+    ),
+    Flag(
+        "PERSISTENT_DECLINE",
+        "H2",
+        US_DOSE,
+        DANGER,
+        "Persistent LVEF decline",
+        "The LVEF has not recovered after more than 8 weeks of holding treatment. The label "
+        "advises stopping trastuzumab permanently; the doctor must decide.",
+    ),
+    Flag(
+        "REPEATED_HOLDS",
+        "H4",
+        US_DOSE,
+        DANGER,
+        "Repeated cardiac holds",
+        "Treatment has had to be held for the heart more than 3 times. The label advises "
+        "stopping trastuzumab permanently; the doctor must decide.",
+    ),
+    Flag(
+        "HOLD_NOT_ACTIONED",
+        "H5",
+        US_DOSE,
+        DANGER,
+        "Infusion given despite hold criteria",
+        "An infusion was given after an LVEF that met the hold criteria, with no cardiac hold "
+        "recorded. Check whether the dose should have been held and tell the doctor.",
+    ),
+    Flag(
+        "INFUSION_DURING_HOLD",
+        "H5",
+        US_DOSE,
+        DANGER,
+        "Infusion during a hold",
+        "An infusion is recorded on a day when treatment was on hold. Check the records: either "
+        "the infusion or the hold dates are wrong.",
+    ),
+    Flag(
+        "ANTHRACYCLINE_EXPOSURE",
+        "C1",
+        US_BOXED,
+        WARNING,
+        "Anthracycline exposure",
+        "The patient has had anthracycline chemotherapy (for example doxorubicin), which adds to "
+        "the risk of heart damage. Keep to the monitoring schedule.",
+    ),
+    Flag(
+        "CYCLOPHOSPHAMIDE_EXPOSURE",
+        "C2",
+        US_BOXED,
+        WARNING,
+        "Cyclophosphamide exposure",
+        "The patient has had cyclophosphamide, which adds to the risk of heart damage. Keep to "
+        "the monitoring schedule.",
+    ),
+    Flag(
+        "ANTHRACYCLINE_AND_CYCLOPHOSPHAMIDE",
+        "C3",
+        US_BOXED,
+        DANGER,
+        "Anthracycline and cyclophosphamide",
+        "The patient has had both an anthracycline and cyclophosphamide (as in the AC regimen), "
+        "the highest-risk group for heart damage. Monitor the heart closely.",
+    ),
+    Flag(
+        "CONCURRENT_ANTHRACYCLINE",
+        "C4",
+        US_BOXED,
+        DANGER,
+        "Anthracycline given with trastuzumab",
+        "Anthracycline treatment overlaps the trastuzumab treatment period, which greatly raises "
+        "the risk of heart damage. Tell the treating doctor.",
+    ),
+    Flag(
+        "HIGH_CUMULATIVE_ANTHRACYCLINE",
+        "C5",
+        ESC_TABLE_5,
+        DANGER,
+        "High cumulative anthracycline dose",
+        "The total anthracycline dose is 250 mg/m2 doxorubicin-equivalent or more, a high risk "
+        "of heart damage. Monitor the heart closely.",
+    ),
+    Flag(
+        "ANTHRACYCLINE_DOSE_UNKNOWN",
+        "C5",
+        ESC_TABLE_5,
+        INFO,
+        "Anthracycline dose unknown",
+        "An anthracycline is recorded without its total dose, so the cumulative dose cannot be "
+        "checked. Add the dose from the chemotherapy records.",
+    ),
+    Flag(
+        "ANTHRACYCLINE_AFTER_HER2",
+        "C6",
+        EU_SMPC,
+        WARNING,
+        "Anthracycline soon after trastuzumab",
+        "An anthracycline was started within 7 months of the last trastuzumab dose; trastuzumab "
+        "stays in the body that long. Tell the doctor and monitor the heart closely.",
+    ),
+    Flag(
+        "RELOAD_DOSE_DUE",
+        "D1",
+        EU_SMPC,
+        WARNING,
+        "Loading dose needed",
+        "The next dose is more than a week late, so it must be given as a loading dose "
+        "(4 mg/kg weekly or 8 mg/kg three-weekly) over 90 minutes.",
+    ),
+)
+
+FLAGS: dict[str, Flag] = {flag.code: flag for flag in _ALL}

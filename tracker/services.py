@@ -1,0 +1,175 @@
+"""Every write to clinical data goes through here: validated, atomic, attributed (created/updated
+by, django-simple-history) and never a delete."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tracker import consistency
+from tracker.models import (
+    ClinicalRecord,
+    CoTreatment,
+    Infusion,
+    LvefMeasurement,
+    Patient,
+    TreatmentCourse,
+    TreatmentHold,
+    User,
+)
+
+IMPORT_ACTOR_USERNAME = "import"
+
+
+def import_actor() -> User:
+    """The account imports are attributed to; it cannot log in."""
+    user, created = User.objects.get_or_create(
+        username=IMPORT_ACTOR_USERNAME,
+        defaults={"is_active": False, "first_name": "Data", "last_name": "import"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _clinical_dates(record):
+    if isinstance(record, Patient):
+        return {}
+    if isinstance(record, TreatmentCourse):
+        return {"planned_start": record.planned_start, "end_date": record.end_date}
+    if isinstance(record, Infusion):
+        return {"date": record.date}
+    if isinstance(record, TreatmentHold):
+        return {"start": record.start, "end": record.end}
+    if isinstance(record, LvefMeasurement):
+        return {"date": record.date}
+    return {"start": record.start, "end": record.end}
+
+
+def _patient_of(record):
+    if isinstance(record, Patient):
+        return record
+    if isinstance(record, (Infusion, TreatmentHold)):
+        return record.course.patient
+    return record.patient
+
+
+def _check_consistency(record):
+    """Cross-record rules of interchange.md; raises ValidationError keyed by field."""
+    errors = {}
+    patient = _patient_of(record)
+    for field, value in _clinical_dates(record).items():
+        if value is not None and patient.date_of_birth and value < patient.date_of_birth:
+            errors.setdefault(field, []).append(consistency.BEFORE_BIRTH)
+
+    if isinstance(record, Patient) and record.pk and record.date_of_birth:
+        earliest = _earliest_clinical_date(record)
+        if earliest is not None and earliest < record.date_of_birth:
+            errors.setdefault("date_of_birth", []).append(
+                f"must not be after the patient's earliest clinical record ({earliest})"
+            )
+
+    if isinstance(record, TreatmentCourse) and record.pk and record.end_date:
+        first = record.infusions.filter(entered_in_error=False).order_by("date").first()
+        if first and record.end_date < first.date:
+            errors.setdefault("end_date", []).append(
+                consistency.END_BEFORE_FIRST_INFUSION.format(first=first.date)
+            )
+
+    if isinstance(record, Infusion) and record.course.end_date and record.date:
+        others = record.course.infusions.filter(entered_in_error=False).exclude(pk=record.pk)
+        first = min([record.date, *others.values_list("date", flat=True)])
+        if first > record.course.end_date:
+            errors.setdefault("date", []).append(
+                f"the course ended on {record.course.end_date}, before its first infusion"
+            )
+
+    if isinstance(record, TreatmentHold) and not record.entered_in_error:
+        others = record.course.holds.filter(entered_in_error=False).exclude(pk=record.pk)
+        for other in others:
+            if consistency.holds_overlap(record.start, record.end, other.start, other.end):
+                errors.setdefault("start", []).append(
+                    consistency.HOLD_OVERLAP.format(start=other.start, end=other.end or "open")
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _earliest_clinical_date(patient):
+    dates = [
+        *patient.courses.values_list("planned_start", flat=True),
+        *Infusion.objects.filter(course__patient=patient).values_list("date", flat=True),
+        *TreatmentHold.objects.filter(course__patient=patient).values_list("start", flat=True),
+        *patient.lvef_measurements.values_list("date", flat=True),
+        *patient.cotreatments.values_list("start", flat=True),
+    ]
+    return min(dates, default=None)
+
+
+def _save(record, *, actor):
+    record.updated_by = actor
+    if record.pk is None:
+        record.created_by = actor
+    record.full_clean()
+    _check_consistency(record)
+    record._history_user = actor
+    record.save()
+    return record
+
+
+@transaction.atomic
+def patient_create(*, actor, **fields) -> Patient:
+    return _save(Patient(**fields), actor=actor)
+
+
+@transaction.atomic
+def course_create(*, actor, patient, **fields) -> TreatmentCourse:
+    return _save(TreatmentCourse(patient=patient, **fields), actor=actor)
+
+
+@transaction.atomic
+def infusion_create(*, actor, course, **fields) -> Infusion:
+    return _save(Infusion(course=course, **fields), actor=actor)
+
+
+@transaction.atomic
+def hold_create(*, actor, course, **fields) -> TreatmentHold:
+    return _save(TreatmentHold(course=course, **fields), actor=actor)
+
+
+@transaction.atomic
+def lvef_create(*, actor, patient, **fields) -> LvefMeasurement:
+    return _save(LvefMeasurement(patient=patient, **fields), actor=actor)
+
+
+@transaction.atomic
+def cotreatment_create(*, actor, patient, **fields) -> CoTreatment:
+    return _save(CoTreatment(patient=patient, **fields), actor=actor)
+
+
+@transaction.atomic
+def record_update(record: ClinicalRecord, *, actor, **changes) -> ClinicalRecord:
+    if record.entered_in_error:
+        raise ValidationError("A record marked entered in error cannot be changed.")
+    for field, value in changes.items():
+        setattr(record, field, value)
+    return _save(record, actor=actor)
+
+
+@transaction.atomic
+def mark_entered_in_error(record: ClinicalRecord, *, actor, reason: str) -> ClinicalRecord:
+    """The only way to take a record back: it stays, struck through, with who, when and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"entered_in_error_reason": ["a reason is required"]})
+    if record.entered_in_error:
+        raise ValidationError("This record is already marked entered in error.")
+    record.entered_in_error = True
+    record.entered_in_error_reason = reason
+    record.entered_in_error_by = actor
+    record.entered_in_error_at = timezone.now()
+    record.updated_by = actor
+    record._history_user = actor
+    record.full_clean()
+    record.save()
+    return record

@@ -1,0 +1,64 @@
+"""Field validators shared by the models, the forms and the import, so that every entry path says
+the same words about the same bad value (interchange.md gives the ranges)."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class Between:
+    """Inclusive range; ``exclusive_min`` for "> 0" bounds such as doses."""
+
+    def __init__(self, minimum, maximum, exclusive_min=False):
+        self.minimum = minimum
+        self.maximum = maximum
+        self.exclusive_min = exclusive_min
+
+    def __call__(self, value):
+        if value is None:
+            return
+        too_low = value <= self.minimum if self.exclusive_min else value < self.minimum
+        if too_low or value > self.maximum:
+            raise ValidationError(self.message(), code="out_of_range")
+
+    def message(self):
+        if self.exclusive_min:
+            return f"must be greater than {self.minimum} and at most {self.maximum}"
+        return f"must be between {self.minimum} and {self.maximum}"
+
+    def __eq__(self, other):
+        return isinstance(other, Between) and (
+            self.minimum,
+            self.maximum,
+            self.exclusive_min,
+        ) == (other.minimum, other.maximum, other.exclusive_min)
+
+
+@deconstructible
+class MaxDecimalPlaces:
+    def __init__(self, places):
+        self.places = places
+
+    def __call__(self, value):
+        if value is None or not value.is_finite():
+            return
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > self.places:
+            word = "place" if self.places == 1 else "places"
+            raise ValidationError(
+                f"must have at most {self.places} decimal {word}", code="precision"
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, MaxDecimalPlaces) and self.places == other.places
+
+
+def not_in_future(value):
+    if value is not None and value > timezone.localdate():
+        raise ValidationError("must not be in the future", code="future")
+
+
+def in_the_past(value):
+    if value is not None and value >= timezone.localdate():
+        raise ValidationError("must be a date in the past", code="future")
