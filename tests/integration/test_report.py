@@ -1,0 +1,155 @@
+"""monitoring_report (interchange.md) through the database, and the selectors' bounded queries."""
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import CourseFactory, InfusionFactory, LvefFactory, PatientFactory
+from tracker import selectors, services
+from tracker.models import LvefMeasurement
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLE_2 = Path(__file__).with_name("worked_example_2.json")
+
+# interchange.md, "Report": the report of worked example 2 of clinical-rules.md, key for key.
+EXPECTED_EXAMPLE_2 = {
+    "as_of": "2026-06-01",
+    "patients": [
+        {
+            "mrn": "A1001",
+            "phase": "active",
+            "baseline_lvef": {"date": "2025-12-20", "value": 62.0, "modality": "echo"},
+            "latest_lvef": {"date": "2026-03-18", "value": 46.0, "modality": "echo"},
+            "lvef_drop": 16.0,
+            "ctrcd": "moderate",
+            "next_assessment_due": "2026-06-18",
+            "assessment_status": "ok",
+            "recommendation": "hold",
+            "cotreatment_risk": "none",
+            "doxorubicin_equivalent_mg_m2": 0.0,
+            "flags": ["HOLD_NOT_ACTIONED", "LVEF_BELOW_LLN", "LVEF_HOLD_CRITERIA"],
+        }
+    ],
+}
+
+
+def report(*args):
+    out = io.StringIO()
+    call_command("monitoring_report", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def example_2():
+    call_command("import_patients", str(EXAMPLE_2), stdout=io.StringIO())
+
+
+def test_worked_example_2_report_matches_the_interchange_example(example_2):
+    text = report("--as-of", "2026-06-01")
+    assert json.loads(text) == EXPECTED_EXAMPLE_2
+    assert list(json.loads(text)["patients"][0]) == list(EXPECTED_EXAMPLE_2["patients"][0])
+
+
+def test_csv_has_one_flat_row_per_patient(example_2):
+    rows = list(csv.DictReader(io.StringIO(report("--as-of", "2026-06-01", "--format", "csv"))))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["baseline_lvef_date"] == "2025-12-20"
+    assert row["baseline_lvef_value"] == "62.0"
+    assert row["latest_lvef_modality"] == "echo"
+    assert row["flags"] == "HOLD_NOT_ACTIONED;LVEF_BELOW_LLN;LVEF_HOLD_CRITERIA"
+    assert row["next_assessment_due"] == "2026-06-18"
+
+
+def test_patients_sorted_by_mrn_in_plain_string_order():
+    for mrn in ["b1", "B2", "A10", "A9", "a1"]:
+        PatientFactory(mrn=mrn)
+    mrns = [p["mrn"] for p in json.loads(report("--as-of", "2026-06-01"))["patients"]]
+    assert mrns == ["A10", "A9", "B2", "a1", "b1"]
+
+
+def test_patient_without_course_still_has_latest_lvef():
+    LvefFactory(patient=PatientFactory(mrn="N1"), date=date(2026, 1, 1), value=Decimal("55.5"))
+    (row,) = json.loads(report("--as-of", "2026-06-01"))["patients"]
+    assert row["phase"] == "no_course"
+    assert row["latest_lvef"] == {"date": "2026-01-01", "value": 55.5, "modality": "echo"}
+    assert row["recommendation"] == "none"
+
+
+def test_mrn_filter_and_unknown_mrn(example_2):
+    PatientFactory(mrn="Z1")
+    only = json.loads(report("--as-of", "2026-06-01", "--mrn", "Z1"))
+    assert [p["mrn"] for p in only["patients"]] == ["Z1"]
+    both = json.loads(report("--as-of", "2026-06-01", "--mrn", "Z1", "A1001"))
+    assert [p["mrn"] for p in both["patients"]] == ["A1001", "Z1"]
+    with pytest.raises(CommandError, match="unknown MRN: NOPE"):
+        report("--mrn", "NOPE")
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "yesterday", "01/06/2026"])
+def test_bad_as_of_is_refused(bad):
+    with pytest.raises(CommandError, match="--as-of: must be a date written YYYY-MM-DD"):
+        report("--as-of", bad)
+
+
+def test_as_of_defaults_to_today():
+    assert json.loads(report())["as_of"] == date.today().isoformat()
+
+
+def test_entered_in_error_lvef_is_ignored(example_2, nurse):
+    decline = LvefMeasurement.objects.get(value=Decimal("46"))
+    services.mark_entered_in_error(decline, actor=nurse, reason="another patient's echo")
+    (row,) = json.loads(report("--as-of", "2026-06-01"))["patients"]
+    assert row["latest_lvef"]["value"] == 62.0
+    assert row["recommendation"] == "continue"
+    assert row["flags"] == ["ASSESSMENT_OVERDUE"]  # worked example 1 again
+
+
+def test_lln_comes_from_settings(example_2, settings):
+    settings.LVEF_LOWER_LIMIT_NORMAL = Decimal("45")
+    (row,) = json.loads(report("--as-of", "2026-06-01"))["patients"]
+    assert "LVEF_BELOW_LLN" not in row["flags"]
+    assert row["recommendation"] == "hold"  # drop of 16 still meets H1
+
+
+def test_due_soon_window_comes_from_settings(example_2, settings):
+    # Example 2 is due 2026-06-18: 17 days after 2026-06-01.
+    assert json.loads(report("--as-of", "2026-06-01"))["patients"][0]["assessment_status"] == "ok"
+    settings.ASSESSMENT_DUE_SOON_DAYS = 17
+    assert (
+        json.loads(report("--as-of", "2026-06-01"))["patients"][0]["assessment_status"]
+        == "due_soon"
+    )
+
+
+def _make_patients(n):
+    for _ in range(n):
+        course = CourseFactory()
+        InfusionFactory(course=course)
+        LvefFactory(patient=course.patient)
+
+
+def test_loading_records_takes_the_same_queries_for_5_and_40_patients():
+    _make_patients(5)
+    with CaptureQueriesContext(connection) as few:
+        selectors.evaluate_patients(selectors.active_patients(), date(2026, 6, 1))
+    _make_patients(35)
+    with CaptureQueriesContext(connection) as many:
+        evaluated = selectors.evaluate_patients(selectors.active_patients(), date(2026, 6, 1))
+    assert len(evaluated) == 40
+    assert len(few.captured_queries) == len(many.captured_queries) <= 6
+
+
+def test_report_query_count_is_bounded(django_assert_max_num_queries):
+    _make_patients(30)
+    with django_assert_max_num_queries(6):
+        report("--as-of", "2026-06-01")
