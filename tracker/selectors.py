@@ -115,9 +115,22 @@ def load_records(patients: QuerySet[Patient]) -> dict[int, monitoring.PatientRec
 
 @dataclass(frozen=True)
 class EvaluatedPatient:
-    patient_id: int
+    """One row of the worklist, the patient list or the report."""
+
+    pk: int
     mrn: str
+    given_name: str
+    family_name: str
+    date_of_birth: date
     status: monitoring.PatientStatus
+
+    @property
+    def name(self) -> str:
+        return f"{self.family_name}, {self.given_name}"
+
+    @property
+    def flag_details(self):
+        return self.status.flag_details
 
 
 def evaluate_patients(patients: QuerySet[Patient], as_of: date) -> list[EvaluatedPatient]:
@@ -126,7 +139,234 @@ def evaluate_patients(patients: QuerySet[Patient], as_of: date) -> list[Evaluate
     rules = rule_settings()
     records = load_records(patients)
     evaluated = [
-        EvaluatedPatient(pk, record.key, monitoring.evaluate(record, as_of, rules))
-        for pk, record in records.items()
+        EvaluatedPatient(
+            pk, mrn, given, family, born, monitoring.evaluate(records[pk], as_of, rules)
+        )
+        for pk, mrn, given, family, born in patients.values_list(
+            "pk", "mrn", "given_name", "family_name", "date_of_birth"
+        )
     ]
     return sorted(evaluated, key=lambda e: e.mrn)
+
+
+@dataclass(frozen=True)
+class WorklistSection:
+    key: str
+    title: str
+    description: str
+    rows: list[EvaluatedPatient]
+
+
+def _most_overdue_first(e: EvaluatedPatient):
+    return (e.status.days_until_due, e.mrn)
+
+
+# What a nurse acts on, in the order of urgency; a patient appears in every section that applies.
+WORKLIST_SECTIONS = (
+    (
+        "overdue",
+        "Assessment overdue",
+        "The LVEF assessment is past its due date (S6): book the scan.",
+        lambda s: s.assessment_status == "overdue",
+        _most_overdue_first,
+    ),
+    (
+        "due_soon",
+        "Due within 14 days",
+        "The LVEF assessment falls due soon (S6): check it is booked.",
+        lambda s: s.assessment_status == "due_soon",
+        _most_overdue_first,
+    ),
+    (
+        "hold_discontinue",
+        "Hold or discontinue recommended",
+        "The LVEF decline meets the label's criteria (H1-H4): tell the oncologist.",
+        lambda s: s.recommendation in ("hold", "discontinue"),
+        None,
+    ),
+    (
+        "may_resume",
+        "May resume",
+        "LVEF has recovered during a cardiac hold (H2): the oncologist may resume treatment.",
+        lambda s: s.recommendation == "may_resume",
+        None,
+    ),
+    (
+        "baseline_missing",
+        "Baseline missing",
+        "No baseline LVEF before the first infusion (B2).",
+        lambda s: "BASELINE_MISSING" in s.flags,
+        None,
+    ),
+    (
+        "hold_not_actioned",
+        "Hold not actioned",
+        "Infusions were given after an LVEF that met the hold criteria (H5).",
+        lambda s: "HOLD_NOT_ACTIONED" in s.flags,
+        None,
+    ),
+    (
+        "infusion_during_hold",
+        "Infusion during hold",
+        "An infusion is recorded inside a treatment hold (H5): check the record.",
+        lambda s: "INFUSION_DURING_HOLD" in s.flags,
+        None,
+    ),
+    (
+        "reload_dose_due",
+        "Reload dose due",
+        "More than a week past the scheduled dose: the next dose is a loading dose (D1).",
+        lambda s: "RELOAD_DOSE_DUE" in s.flags,
+        None,
+    ),
+    (
+        "high_risk",
+        "High co-treatment risk",
+        "Anthracycline with cyclophosphamide, concurrent anthracycline or a high cumulative "
+        "dose (C7).",
+        lambda s: s.cotreatment_risk == "high",
+        None,
+    ),
+)
+
+
+def worklist(evaluated: list[EvaluatedPatient]) -> list[WorklistSection]:
+    sections = []
+    for key, title, description, applies, order in WORKLIST_SECTIONS:
+        rows = [e for e in evaluated if applies(e.status)]
+        if order:
+            rows.sort(key=order)
+        sections.append(WorklistSection(key, title, description, rows))
+    return sections
+
+
+def search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
+    """MRN or name, any part, any case; every word must match."""
+    from django.db.models import Q
+
+    for word in query.split():
+        patients = patients.filter(
+            Q(mrn__icontains=word) | Q(given_name__icontains=word) | Q(family_name__icontains=word)
+        )
+    return patients
+
+
+FIRST_INFUSION_MINUTES = 90  # the US label gives the loading dose over 90 minutes
+
+
+def infusion_warnings(course: TreatmentCourse, data: dict) -> list[str]:
+    """What staff must see before recording an infusion: the patient's status on the infusion's
+    date, before it (clinical-rules.md H2-H4, S6, D1, B2), and a short first infusion."""
+    as_of = data["date"]
+    (evaluated,) = evaluate_patients(Patient.objects.filter(pk=course.patient_id), as_of)
+    status = evaluated.status
+    warnings = []
+    if status.recommendation in ("hold", "discontinue"):
+        warnings.append(
+            f"The recommendation is to {status.recommendation} trastuzumab. "
+            f"{status.recommendation_reason}"
+        )
+    if status.assessment_status == "overdue":
+        warnings.append(
+            f"The LVEF assessment was due on {status.next_assessment_due:%d %b %Y} and is "
+            f"overdue (S6). Check the heart before this dose."
+        )
+    if "RELOAD_DOSE_DUE" in status.flags and not data.get("loading_dose"):
+        warnings.append(
+            "A reload dose is due (D1, EU SmPC): more than a week past the scheduled dose, so "
+            "this dose should be a loading dose (8 mg/kg three-weekly or 4 mg/kg weekly, over "
+            "90 minutes). This infusion is not marked as a loading dose."
+        )
+    if "BASELINE_MISSING" in status.flags:
+        warnings.append("There is no baseline LVEF within 3 months before the first infusion (B2).")
+    first = not course.infusions.filter(entered_in_error=False, date__lte=as_of).exists()
+    minutes = data.get("duration_minutes")
+    if first and minutes is not None and minutes < FIRST_INFUSION_MINUTES:
+        warnings.append(
+            f"This is the course's first infusion and it is given over {minutes} minutes; the "
+            f"first (loading) dose is given over {FIRST_INFUSION_MINUTES} minutes."
+        )
+    return warnings
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    date: date
+    kind: str  # the URL kind of the record, for its links
+    label: str
+    summary: str
+    record: object
+
+
+@dataclass(frozen=True)
+class PatientHistory:
+    courses: list[TreatmentCourse]
+    entries: list[HistoryEntry]
+
+
+def patient_history(patient: Patient) -> PatientHistory:
+    """Every record of the patient, entered-in-error ones included (shown struck through),
+    newest first; a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    by = ("entered_in_error_by", "created_by", "updated_by")
+    courses = list(
+        TreatmentCourse.objects.filter(patient=patient)
+        .select_related(*by)
+        .prefetch_related(
+            Prefetch("infusions", queryset=Infusion.objects.select_related(*by)),
+            Prefetch("holds", queryset=TreatmentHold.objects.select_related(*by)),
+        )
+        .order_by("-planned_start", "-pk")
+    )
+    entries = []
+    for course in courses:
+        agent = course.get_agent_display()
+        entries.append(
+            HistoryEntry(
+                course.planned_start,
+                "courses",
+                "Course",
+                f"{agent}, {course.intent}, {course.get_schedule_display().lower()}: planned start",
+                course,
+            )
+        )
+        if course.end_date:
+            entries.append(
+                HistoryEntry(
+                    course.end_date, "courses", "Course end", f"{agent} {course.end_reason}", course
+                )
+            )
+        for infusion in course.infusions.all():
+            details = [f"{infusion.dose_mg} mg"]
+            if infusion.loading_dose:
+                details.append("loading dose")
+            if infusion.duration_minutes:
+                details.append(f"over {infusion.duration_minutes} min")
+            if infusion.reaction != "none":
+                details.append(f"{infusion.reaction} reaction")
+            entries.append(
+                HistoryEntry(infusion.date, "infusions", "Infusion", ", ".join(details), infusion)
+            )
+        for hold in course.holds.all():
+            until = f" until {hold.end}" if hold.end else " (open)"
+            entries.append(
+                HistoryEntry(hold.start, "holds", "Hold", f"{hold.reason} hold{until}", hold)
+            )
+    for m in LvefMeasurement.objects.filter(patient=patient).select_related(*by):
+        gls = f", GLS {m.gls}%" if m.gls is not None else ""
+        entries.append(
+            HistoryEntry(
+                m.date, "lvef", "LVEF", f"{m.value}% by {m.get_modality_display()}{gls}", m
+            )
+        )
+    for t in CoTreatment.objects.filter(patient=patient).select_related(*by):
+        dose = f", {t.cumulative_dose_mg_m2} mg/m²" if t.cumulative_dose_mg_m2 else ""
+        until = f" to {t.end}" if t.end else ""
+        entries.append(
+            HistoryEntry(
+                t.start, "cotreatments", "Co-treatment", f"{t.get_drug_display()}{until}{dose}", t
+            )
+        )
+    entries.sort(key=lambda e: (e.date, e.record.pk), reverse=True)
+    return PatientHistory(courses=courses, entries=entries)

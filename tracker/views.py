@@ -1,8 +1,381 @@
-from django.shortcuts import render
+"""Thin views: read through selectors, write through services, render templates."""
 
-from tracker.models import Patient
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from tracker import charts, forms, selectors, services
+from tracker.models import (
+    CoTreatment,
+    Infusion,
+    LvefMeasurement,
+    Patient,
+    TreatmentCourse,
+    TreatmentHold,
+)
+from tracker.monitoring import FLAGS
+
+PAGE_SIZE = 50
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _patient(mrn: str) -> Patient:
+    return get_object_or_404(selectors.active_patients(), mrn=mrn)
+
+
+# --- worklist and patient list ------------------------------------------------------------
 
 
 def worklist(request):
-    patients = Patient.objects.filter(entered_in_error=False).order_by("mrn")
-    return render(request, "tracker/worklist.html", {"patients": patients})
+    search = forms.PatientSearchForm(request.GET or None)
+    patients = selectors.active_patients()
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    if query:
+        patients = selectors.search(patients, query)
+    evaluated = selectors.evaluate_patients(patients, _today())
+    sections = selectors.worklist(evaluated)
+    if request.GET.get("format") == "csv":
+        return _worklist_csv(sections)
+    return render(
+        request,
+        "tracker/worklist.html",
+        {
+            "sections": sections,
+            "search": search,
+            "query": query,
+            "patient_count": len(evaluated),
+            "today": _today(),
+        },
+    )
+
+
+def _worklist_csv(sections):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="worklist-{_today()}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "section",
+            "mrn",
+            "family_name",
+            "given_name",
+            "phase",
+            "next_assessment_due",
+            "assessment_status",
+            "days_until_due",
+            "latest_lvef_date",
+            "latest_lvef_value",
+            "lvef_drop",
+            "recommendation",
+            "cotreatment_risk",
+            "flags",
+        ]
+    )
+    for section in sections:
+        for row in section.rows:
+            s = row.status
+            writer.writerow(
+                [
+                    section.title,
+                    _csv_safe(row.mrn),
+                    _csv_safe(row.family_name),
+                    _csv_safe(row.given_name),
+                    s.phase,
+                    s.next_assessment_due or "",
+                    s.assessment_status,
+                    "" if s.days_until_due is None else s.days_until_due,
+                    s.latest.date if s.latest else "",
+                    s.latest.value if s.latest else "",
+                    "" if s.lvef_drop is None else s.lvef_drop,
+                    s.recommendation,
+                    s.cotreatment_risk,
+                    ";".join(s.flags),
+                ]
+            )
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Staff open CSV files in spreadsheets: neutralise cells that would run as formulas."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+PATIENT_FILTERS = {
+    "phase": (
+        "no_course",
+        "planned",
+        "active",
+        "held",
+        "completed",
+        "discontinued",
+        "surveillance_complete",
+    ),
+    "assessment_status": ("overdue", "due_soon", "ok", "not_required"),
+    "recommendation": ("continue", "hold", "may_resume", "discontinue", "none"),
+    "cotreatment_risk": ("none", "elevated", "high"),
+}
+
+
+def patient_list(request):
+    search = forms.PatientSearchForm(request.GET or None)
+    patients = selectors.active_patients()
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    if query:
+        patients = selectors.search(patients, query)
+    evaluated = selectors.evaluate_patients(patients, _today())
+    chosen = {}
+    for name, values in PATIENT_FILTERS.items():
+        value = request.GET.get(name, "")
+        if value and value not in values:
+            messages.error(request, f"Filter {name}: unknown value {value!r}; it was ignored.")
+            continue
+        if value:
+            chosen[name] = value
+            evaluated = [e for e in evaluated if getattr(e.status, name) == value]
+    filters = [
+        (name, name.replace("_", " ").capitalize(), [(v, v.replace("_", " ")) for v in values])
+        for name, values in PATIENT_FILTERS.items()
+    ]
+    page = Paginator(evaluated, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "tracker/patient_list.html",
+        {
+            "page": page,
+            "search": search,
+            "filters": filters,
+            "chosen": chosen,
+            "query_string": params.urlencode(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def patient_create(request):
+    form = forms.PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = services.patient_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Patient {patient.mrn} added.")
+            return redirect("tracker:patient", mrn=patient.mrn)
+    return render(request, "tracker/form.html", {"form": form, "title": "Add a patient"})
+
+
+# --- the timeline --------------------------------------------------------------------------
+
+
+def patient_timeline(request, mrn):
+    patient = _patient(mrn)
+    today = _today()
+    (evaluated,) = selectors.evaluate_patients(Patient.objects.filter(pk=patient.pk), today)
+    status = evaluated.status
+    history = selectors.patient_history(patient)
+    record = selectors.load_records(Patient.objects.filter(pk=patient.pk))[patient.pk]
+    rules = selectors.rule_settings()
+    chart = charts.lvef_chart(
+        measurements=[m for m in record.lvef if m.date <= today],
+        baseline=status.baseline,
+        lln=rules.lln,
+        holds=[(h.start, h.end, h.reason) for c in record.courses for h in c.holds],
+        infusions=[i.date for c in record.courses for i in c.infusions],
+        as_of=today,
+    )
+    return render(
+        request,
+        "tracker/timeline.html",
+        {
+            "patient": patient,
+            "status": status,
+            "flags": status.flag_details,
+            "chart": chart,
+            "history": history,
+            "courses": history.courses,
+            "lln": rules.lln,
+            "today": today,
+        },
+    )
+
+
+# --- data entry ----------------------------------------------------------------------------
+
+# URL kind -> (model, form, how to find its patient, title)
+KINDS = {
+    "courses": (TreatmentCourse, forms.CourseForm, "patient", "treatment course"),
+    "infusions": (Infusion, forms.InfusionForm, "course__patient", "infusion"),
+    "holds": (TreatmentHold, forms.HoldForm, "course__patient", "treatment hold"),
+    "lvef": (LvefMeasurement, forms.LvefForm, "patient", "LVEF measurement"),
+    "cotreatments": (CoTreatment, forms.CoTreatmentForm, "patient", "co-treatment"),
+}
+CREATE = {
+    "courses": services.course_create,
+    "lvef": services.lvef_create,
+    "cotreatments": services.cotreatment_create,
+    "infusions": services.infusion_create,
+    "holds": services.hold_create,
+}
+
+
+def _kind(kind):
+    if kind not in KINDS:
+        raise Http404("No such kind of record.")
+    return KINDS[kind]
+
+
+def _record(patient, kind, pk):
+    model, _, patient_path, _ = _kind(kind)
+    return get_object_or_404(model, pk=pk, **{patient_path: patient})
+
+
+def _course(patient, course_id):
+    return get_object_or_404(TreatmentCourse, pk=course_id, patient=patient, entered_in_error=False)
+
+
+def _save_form(request, form, save):
+    """Run a service with the form's data; its ValidationErrors land on the form's fields."""
+    try:
+        with transaction.atomic():
+            return save(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def record_create(request, mrn, kind, course_id=None):
+    patient = _patient(mrn)
+    _, form_class, patient_path, title = _kind(kind)
+    course = _course(patient, course_id) if patient_path == "course__patient" else None
+    if patient_path == "course__patient" and course_id is None:
+        raise Http404("Infusions and holds belong to a course.")
+    form = form_class(
+        request.POST or None, initial={"date": _today()} if kind != "courses" else None
+    )
+    warnings = []
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirm_warnings", False)
+        if kind == "infusions":
+            warnings = selectors.infusion_warnings(course, data)
+        if warnings and not confirmed:
+            form.data = form.data.copy()
+            form.data["confirm_warnings"] = "on"
+        else:
+            owner = {"course": course} if course else {"patient": patient}
+            saved = _save_form(
+                request, form, lambda _: CREATE[kind](actor=request.user, **owner, **data)
+            )
+            if saved:
+                messages.success(request, f"{title.capitalize()} recorded: {saved}.")
+                return redirect("tracker:patient", mrn=patient.mrn)
+            warnings = []
+    return render(
+        request,
+        "tracker/form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "course": course,
+            "title": f"Record {'an' if title[0] in 'aeiouAEIOU' else 'a'} {title}",
+            "warnings": warnings,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def record_edit(request, mrn, kind, pk):
+    patient = _patient(mrn)
+    _, form_class, _, title = _kind(kind)
+    record = _record(patient, kind, pk)
+    if record.entered_in_error:
+        messages.error(request, "A record marked entered in error cannot be changed.")
+        return redirect("tracker:patient", mrn=patient.mrn)
+    form = form_class(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_warnings"}
+        saved = _save_form(
+            request, form, lambda _: services.record_update(record, actor=request.user, **data)
+        )
+        if saved:
+            messages.success(request, f"{title.capitalize()} updated.")
+            return redirect("tracker:patient", mrn=patient.mrn)
+    return render(
+        request,
+        "tracker/form.html",
+        {"form": form, "patient": patient, "title": f"Edit {title}", "record": record},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def patient_edit(request, mrn):
+    patient = _patient(mrn)
+    form = forms.PatientForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_form(
+            request,
+            form,
+            lambda data: services.record_update(patient, actor=request.user, **data),
+        )
+        if saved:
+            messages.success(request, "Patient details updated.")
+            return redirect("tracker:patient", mrn=saved.mrn)
+    return render(
+        request,
+        "tracker/form.html",
+        {"form": form, "patient": patient, "title": "Edit patient details"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def record_entered_in_error(request, mrn, kind, pk):
+    patient = _patient(mrn)
+    _, _, _, title = _kind(kind)
+    record = _record(patient, kind, pk)
+    form = forms.EnteredInErrorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mark_entered_in_error(
+                record, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{title.capitalize()} marked entered in error.")
+        return redirect("tracker:patient", mrn=patient.mrn)
+    return render(
+        request,
+        "tracker/form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "title": f"Mark {title} as entered in error",
+            "record": record,
+            "intro": f"{record} will stay in the record, struck through, with your name, the "
+            "time and this reason. Nothing is deleted.",
+            "submit": "Mark entered in error",
+            "danger": True,
+        },
+    )
+
+
+def flag_help(request):
+    return render(
+        request, "tracker/flags.html", {"flags": sorted(FLAGS.values(), key=lambda f: f.rule)}
+    )

@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value that differs between sites comes from the
 environment (see README, "Configuration")."""
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -98,7 +99,7 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Lock-out after repeated failed log-ins (django-axes).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = Decimal(env.int("AXES_COOLOFF_MINUTES", default=15)) / 60  # hours
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 # Locked per account, not per address: a clinic's staff often share one address behind NAT, and
 # locking it would shut out the whole ward (hence axes.W006 is silenced).
 AXES_LOCKOUT_PARAMETERS = ["username"]

@@ -33,7 +33,7 @@ def test_login_with_password_then_logout_by_post(client):
     )
     assert response.status_code == 302 and response["Location"] == "/"
     PatientFactory(mrn="A1001")
-    assert "A1001" in client.get("/").content.decode()
+    assert "A1001" in client.get("/patients/").content.decode()
     assert client.get("/accounts/logout/").status_code == 405  # logout only by POST
     client.post("/accounts/logout/")
     assert client.get("/").status_code == 302

@@ -1,0 +1,104 @@
+"""Data-entry forms. Field ranges and messages come from the models' validators, so a form says
+the same words as the import about the same bad value."""
+
+from django import forms
+
+from tracker.models import (
+    CoTreatment,
+    Infusion,
+    LvefMeasurement,
+    Patient,
+    TreatmentCourse,
+    TreatmentHold,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ClinicalForm(forms.ModelForm):
+    """Dates as date pickers; notes kept short on screen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput()
+        if "notes" in self.fields:
+            self.fields["notes"].widget = forms.Textarea(attrs={"rows": 2})
+
+
+class PatientForm(ClinicalForm):
+    class Meta:
+        model = Patient
+        fields = ("mrn", "given_name", "family_name", "date_of_birth", "sex", "notes")
+
+
+class CourseForm(ClinicalForm):
+    class Meta:
+        model = TreatmentCourse
+        fields = (
+            "agent",
+            "intent",
+            "schedule",
+            "planned_start",
+            "end_date",
+            "end_reason",
+            "notes",
+        )
+        help_texts = {"end_date": "Only once the course has ended; give the reason with it."}
+
+
+class InfusionForm(ClinicalForm):
+    confirm_warnings = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        help_text="Set when the user has seen the warnings and records the infusion anyway.",
+    )
+
+    class Meta:
+        model = Infusion
+        fields = (
+            "date",
+            "dose_mg",
+            "weight_kg",
+            "duration_minutes",
+            "loading_dose",
+            "reaction",
+            "notes",
+        )
+
+
+class HoldForm(ClinicalForm):
+    class Meta:
+        model = TreatmentHold
+        fields = ("start", "end", "reason", "notes")
+        help_texts = {"end": "The day the drug may be given again; leave empty while on hold."}
+
+
+class LvefForm(ClinicalForm):
+    class Meta:
+        model = LvefMeasurement
+        fields = ("date", "value", "modality", "gls", "notes")
+
+
+class CoTreatmentForm(ClinicalForm):
+    class Meta:
+        model = CoTreatment
+        fields = ("drug", "start", "end", "cumulative_dose_mg_m2", "notes")
+
+
+class EnteredInErrorForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why this record is wrong. It stays in the record, struck through.",
+    )
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="MRN or name")
