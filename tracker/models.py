@@ -24,6 +24,10 @@ class ClinicalDecimalField(models.DecimalField):
         kept = [v for v in super().validators if not isinstance(v, DecimalValidator)]
         return [*kept, MaxDecimalPlaces(self.decimal_places)]
 
+    def formfield(self, **kwargs):
+        # The form checks decimal places only; the range validator speaks for the size.
+        return super().formfield(**{"max_digits": None, **kwargs})
+
 
 def _choices(values, labels=None):
     labels = labels or {}

@@ -180,7 +180,7 @@ def check_report_keys_match_the_interchange_example(status, rec, as_of):
 
 
 # One generated population, several properties (generation is the slow part).
-@settings(FAST, max_examples=250)
+@settings(FAST, max_examples=200)
 @given(scenarios())
 def test_invariants(scenario):
     rec, as_of = scenario

@@ -70,3 +70,9 @@ def test_planned_without_any_lvef():
     assert report["latest_lvef"] is None
     assert report["next_assessment_due"] == "2026-07-01"
     assert report["flags"] == ["BASELINE_MISSING"]
+
+
+def test_flag_details_follow_the_flags():
+    status = run(example_2())
+    assert [flag.code for flag in status.flag_details] == list(status.flags)
+    assert status.flag_details[0].rule == "H5"

@@ -69,7 +69,8 @@ _ALL = (
         US_MONITORING,
         INFO,
         "Assessment due soon",
-        "The next heart scan (LVEF) is due within the next two weeks. Check that it is booked.",
+        "The next heart scan (LVEF) is due soon (within two weeks by default). Check that it "
+        "is booked before the due date.",
     ),
     Flag(
         "LVEF_BELOW_LLN",

@@ -17,5 +17,11 @@ class RuleSettings:
     # S6: "due soon" when as_of is within this many days before the due date, or on it.
     due_soon_days: int = 14
 
+    def __post_init__(self) -> None:
+        # Section 0: exact decimals. A setting read as int or float ("50", 50.0) is taken at its
+        # written value, never as a binary fraction.
+        if not isinstance(self.lln, Decimal):
+            object.__setattr__(self, "lln", Decimal(str(self.lln)))
+
 
 DEFAULT_SETTINGS = RuleSettings()
