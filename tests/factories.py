@@ -12,12 +12,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"staff{n}")
     first_name = "Sam"
     last_name = "Staff"
     is_staff = True
     password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """UserFactory(roles=["nurse"]): put the user in those groups (tracker/roles.py)."""
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            self.groups.set(Group.objects.filter(name__in=extracted))
 
 
 class PatientFactory(factory.django.DjangoModelFactory):

@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import services
 from tracker.models import (
+    AuditEvent,
     CoTreatment,
     Infusion,
     LvefMeasurement,
@@ -21,6 +22,9 @@ from tracker.models import (
 
 admin.site.site_header = "Trastuzumab cardiac monitoring: administration"
 admin.site.site_title = "Cardiac monitoring admin"
+# The admin panel is for administrators only; clinic staff work in the clinic pages, where every
+# write goes through the services' checks.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
 AUDIT_FIELDS = (
     "created_at",
@@ -235,3 +239,22 @@ class CoTreatmentAdmin(ClinicalAdmin):
     list_filter = ("drug", "entered_in_error")
     date_hierarchy = "start"
     autocomplete_fields = ("patient",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only, for everyone: audit events are never added, changed or deleted by hand."""
+
+    list_display = ("at", "username", "action", "patient_mrn", "detail", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("username", "patient_mrn", "detail")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,7 +11,15 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from tracker.monitoring import records as vocab
-from tracker.validators import Between, MaxDecimalPlaces, in_the_past, not_in_future
+from tracker.validators import (
+    EARLIEST_DATE,
+    LATEST_PLANNED_DATE,
+    Between,
+    MaxDecimalPlaces,
+    in_the_past,
+    not_in_future,
+    plausible_date,
+)
 
 
 class ClinicalDecimalField(models.DecimalField):
@@ -32,6 +40,18 @@ class ClinicalDecimalField(models.DecimalField):
 def _choices(values, labels=None):
     labels = labels or {}
     return [(v, labels.get(v, v.replace("_", " ").capitalize())) for v in values]
+
+
+def _plausible_dates(prefix, *fields):
+    """The plausible_date range as CHECK constraints (a NULL end passes)."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{field}__isnull": True})
+            | Q(**{f"{field}__gte": EARLIEST_DATE, f"{field}__lte": LATEST_PLANNED_DATE}),
+            name=f"{prefix}_{field}_plausible",
+        )
+        for field in fields
+    ]
 
 
 def _in(field, choices):
@@ -139,7 +159,7 @@ class Patient(ClinicalRecord):
     mrn = models.CharField("MRN", max_length=32, unique=True)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField(validators=[in_the_past])
+    date_of_birth = models.DateField(validators=[plausible_date, in_the_past])
     sex = models.CharField(max_length=10, choices=SEX_CHOICES, default="unknown")
 
     history = HistoricalRecords()
@@ -153,6 +173,7 @@ class Patient(ClinicalRecord):
             ),
             models.CheckConstraint(condition=_in("sex", SEX_CHOICES), name="patient_sex_valid"),
             ClinicalRecord.entered_in_error_constraint("patient_entered_in_error_complete"),
+            *_plausible_dates("patient", "date_of_birth"),
         ]
 
     def __str__(self):
@@ -168,8 +189,8 @@ class TreatmentCourse(ClinicalRecord):
     agent = models.CharField(max_length=32, choices=AGENT_CHOICES)
     intent = models.CharField(max_length=16, choices=INTENT_CHOICES)
     schedule = models.CharField(max_length=16, choices=SCHEDULE_CHOICES)
-    planned_start = models.DateField()
-    end_date = models.DateField(null=True, blank=True, validators=[not_in_future])
+    planned_start = models.DateField(validators=[plausible_date])
+    end_date = models.DateField(null=True, blank=True, validators=[plausible_date, not_in_future])
     end_reason = models.CharField(max_length=16, choices=END_REASON_CHOICES, blank=True)
 
     history = HistoricalRecords()
@@ -193,6 +214,7 @@ class TreatmentCourse(ClinicalRecord):
                 violation_error_message="end date and end reason go together",
             ),
             ClinicalRecord.entered_in_error_constraint("course_entered_in_error_complete"),
+            *_plausible_dates("course", "planned_start", "end_date"),
         ]
 
     def __str__(self):
@@ -201,7 +223,7 @@ class TreatmentCourse(ClinicalRecord):
 
 class Infusion(ClinicalRecord):
     course = models.ForeignKey(TreatmentCourse, on_delete=models.PROTECT, related_name="infusions")
-    date = models.DateField(validators=[not_in_future])
+    date = models.DateField(validators=[plausible_date, not_in_future])
     dose_mg = ClinicalDecimalField(
         "dose (mg)", max_digits=6, decimal_places=1, validators=[Between(0, 2000, True)]
     )
@@ -240,6 +262,7 @@ class Infusion(ClinicalRecord):
                 condition=_in("reaction", REACTION_CHOICES), name="infusion_reaction_valid"
             ),
             ClinicalRecord.entered_in_error_constraint("infusion_entered_in_error_complete"),
+            *_plausible_dates("infusion", "date"),
         ]
         indexes = [models.Index(fields=["course", "date"])]
 
@@ -249,8 +272,8 @@ class Infusion(ClinicalRecord):
 
 class TreatmentHold(ClinicalRecord):
     course = models.ForeignKey(TreatmentCourse, on_delete=models.PROTECT, related_name="holds")
-    start = models.DateField()
-    end = models.DateField(null=True, blank=True)
+    start = models.DateField(validators=[plausible_date])
+    end = models.DateField(null=True, blank=True, validators=[plausible_date])
     reason = models.CharField(max_length=10, choices=HOLD_REASON_CHOICES)
 
     history = HistoricalRecords()
@@ -267,6 +290,7 @@ class TreatmentHold(ClinicalRecord):
                 condition=_in("reason", HOLD_REASON_CHOICES), name="hold_reason_valid"
             ),
             ClinicalRecord.entered_in_error_constraint("hold_entered_in_error_complete"),
+            *_plausible_dates("hold", "start", "end"),
         ]
 
     def __str__(self):
@@ -275,7 +299,7 @@ class TreatmentHold(ClinicalRecord):
 
 class LvefMeasurement(ClinicalRecord):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="lvef_measurements")
-    date = models.DateField(validators=[not_in_future])
+    date = models.DateField(validators=[plausible_date, not_in_future])
     value = ClinicalDecimalField(
         "LVEF (%)",
         max_digits=3,
@@ -309,6 +333,7 @@ class LvefMeasurement(ClinicalRecord):
                 condition=_in("modality", MODALITY_CHOICES), name="lvef_modality_valid"
             ),
             ClinicalRecord.entered_in_error_constraint("lvef_entered_in_error_complete"),
+            *_plausible_dates("lvef", "date"),
         ]
         indexes = [models.Index(fields=["patient", "date"])]
 
@@ -319,8 +344,8 @@ class LvefMeasurement(ClinicalRecord):
 class CoTreatment(ClinicalRecord):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cotreatments")
     drug = models.CharField(max_length=20, choices=DRUG_CHOICES)
-    start = models.DateField(validators=[not_in_future])
-    end = models.DateField(null=True, blank=True)
+    start = models.DateField(validators=[plausible_date, not_in_future])
+    end = models.DateField(null=True, blank=True, validators=[plausible_date])
     cumulative_dose_mg_m2 = ClinicalDecimalField(
         "cumulative dose (mg/m²)",
         max_digits=5,
@@ -350,6 +375,7 @@ class CoTreatment(ClinicalRecord):
                 name="cotreatment_dose_range",
             ),
             ClinicalRecord.entered_in_error_constraint("cotreatment_entered_in_error_complete"),
+            *_plausible_dates("cotreatment", "start", "end"),
         ]
 
     def __str__(self):
@@ -357,3 +383,48 @@ class CoTreatment(ClinicalRecord):
 
 
 CLINICAL_MODELS = (Patient, TreatmentCourse, Infusion, TreatmentHold, LvefMeasurement, CoTreatment)
+
+
+AUDIT_ACTIONS = [
+    ("login", "Logged in"),
+    ("login_failed", "Failed log-in"),
+    ("logout", "Logged out"),
+    ("patient_view", "Viewed a patient"),
+    ("csv_download", "Downloaded a CSV"),
+    ("import", "Imported patients"),
+    ("import_failed", "Import refused"),
+]
+
+
+class AuditEvent(models.Model):
+    """Append-only log of who saw, exported and imported what, and every log-in: rows are never
+    changed or deleted (save refuses, the admin is read-only, and a database trigger backs it)."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="as typed, for failures")
+    action = models.CharField(max_length=20, choices=AUDIT_ACTIONS)
+    patient_mrn = models.CharField("MRN", max_length=32, blank=True, db_index=True)
+    detail = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_in("action", AUDIT_ACTIONS), name="audit_action_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'} {self.action} {self.patient_mrn}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are never deleted.")

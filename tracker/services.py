@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tracker import consistency
 from tracker.models import (
+    AuditEvent,
     ClinicalRecord,
     CoTreatment,
     Infusion,
@@ -173,3 +174,31 @@ def mark_entered_in_error(record: ClinicalRecord, *, actor, reason: str) -> Clin
     record.full_clean()
     record.save()
     return record
+
+
+def client_address(request) -> str | None:
+    """The client's address as the server saw it (behind a proxy, configure the proxy to set
+    REMOTE_ADDR; a client-supplied X-Forwarded-For is not trusted here)."""
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def audit_event_record(
+    action: str,
+    *,
+    request=None,
+    user=None,
+    username: str = "",
+    patient_mrn: str = "",
+    detail: str = "",
+) -> AuditEvent:
+    """Append one audit event; it joins the caller's transaction when there is one."""
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user
+    return AuditEvent.objects.create(
+        action=action,
+        user=user,
+        username=(username or (user.get_username() if user else ""))[:150],
+        patient_mrn=patient_mrn[:32],
+        detail=detail[:500],
+        ip_address=client_address(request),
+    )

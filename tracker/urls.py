@@ -11,6 +11,7 @@ urlpatterns = [
     path("patients/new/", views.patient_create, name="patient_create"),
     path("patients/<str:mrn>/", views.patient_timeline, name="patient"),
     path("patients/<str:mrn>/edit/", views.patient_edit, name="patient_edit"),
+    path("patients/<str:mrn>/history/", views.patient_audit, name="patient_audit"),
     path("patients/<str:mrn>/<str:kind>/new/", views.record_create, name="record_create"),
     path(
         "patients/<str:mrn>/courses/<int:course_id>/<str:kind>/new/",

@@ -1,6 +1,8 @@
 """Field validators shared by the models, the forms and the import, so that every entry path says
 the same words about the same bad value (interchange.md gives the ranges)."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -62,3 +64,16 @@ def not_in_future(value):
 def in_the_past(value):
     if value is not None and value >= timezone.localdate():
         raise ValidationError("must be a date in the past", code="future")
+
+
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_PLANNED_DATE = date(2100, 12, 31)
+
+
+def plausible_date(value):
+    """Keeps dates where calendar arithmetic (months before a planned start, 24 months after an
+    end) stays inside the calendar, and typos such as 0202 for 2026 out."""
+    if value is not None and not (EARLIEST_DATE <= value <= LATEST_PLANNED_DATE):
+        raise ValidationError(
+            f"must be between {EARLIEST_DATE} and {LATEST_PLANNED_DATE}", code="implausible"
+        )

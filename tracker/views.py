@@ -6,7 +6,7 @@ import csv
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -28,6 +28,12 @@ from tracker.monitoring import FLAGS
 PAGE_SIZE = 50
 
 
+def _require(request, permission: str):
+    """Every view checks its permission on the server (roles: tracker/roles.py)."""
+    if not request.user.has_perm(f"tracker.{permission}"):
+        raise PermissionDenied("Your role does not allow this.")
+
+
 def _today() -> date:
     return timezone.localdate()
 
@@ -40,6 +46,7 @@ def _patient(mrn: str) -> Patient:
 
 
 def worklist(request):
+    _require(request, "view_patient")
     search = forms.PatientSearchForm(request.GET or None)
     patients = selectors.active_patients()
     query = search.cleaned_data["q"] if search.is_valid() else ""
@@ -48,6 +55,11 @@ def worklist(request):
     evaluated = selectors.evaluate_patients(patients, _today())
     sections = selectors.worklist(evaluated)
     if request.GET.get("format") == "csv":
+        services.audit_event_record(
+            "csv_download",
+            request=request,
+            detail=f"worklist{f' matching {query!r}' if query else ''}",
+        )
         return _worklist_csv(sections)
     return render(
         request,
@@ -130,6 +142,7 @@ PATIENT_FILTERS = {
 
 
 def patient_list(request):
+    _require(request, "view_patient")
     search = forms.PatientSearchForm(request.GET or None)
     patients = selectors.active_patients()
     query = search.cleaned_data["q"] if search.is_valid() else ""
@@ -167,6 +180,7 @@ def patient_list(request):
 
 @require_http_methods(["GET", "POST"])
 def patient_create(request):
+    _require(request, "add_patient")
     form = forms.PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,7 +197,9 @@ def patient_create(request):
 
 
 def patient_timeline(request, mrn):
+    _require(request, "view_patient")
     patient = _patient(mrn)
+    services.audit_event_record("patient_view", request=request, patient_mrn=patient.mrn)
     today = _today()
     (evaluated,) = selectors.evaluate_patients(Patient.objects.filter(pk=patient.pk), today)
     status = evaluated.status
@@ -210,6 +226,11 @@ def patient_timeline(request, mrn):
             "courses": history.courses,
             "lln": rules.lln,
             "today": today,
+            "changeable": {
+                kind
+                for kind, (model, *_) in KINDS.items()
+                if request.user.has_perm(f"tracker.change_{model._meta.model_name}")
+            },
         },
     )
 
@@ -260,8 +281,9 @@ def _save_form(request, form, save):
 
 @require_http_methods(["GET", "POST"])
 def record_create(request, mrn, kind, course_id=None):
+    model, form_class, patient_path, title = _kind(kind)
+    _require(request, f"add_{model._meta.model_name}")
     patient = _patient(mrn)
-    _, form_class, patient_path, title = _kind(kind)
     course = _course(patient, course_id) if patient_path == "course__patient" else None
     if patient_path == "course__patient" and course_id is None:
         raise Http404("Infusions and holds belong to a course.")
@@ -301,8 +323,9 @@ def record_create(request, mrn, kind, course_id=None):
 
 @require_http_methods(["GET", "POST"])
 def record_edit(request, mrn, kind, pk):
+    model, form_class, _, title = _kind(kind)
+    _require(request, f"change_{model._meta.model_name}")
     patient = _patient(mrn)
-    _, form_class, _, title = _kind(kind)
     record = _record(patient, kind, pk)
     if record.entered_in_error:
         messages.error(request, "A record marked entered in error cannot be changed.")
@@ -325,6 +348,7 @@ def record_edit(request, mrn, kind, pk):
 
 @require_http_methods(["GET", "POST"])
 def patient_edit(request, mrn):
+    _require(request, "change_patient")
     patient = _patient(mrn)
     form = forms.PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
@@ -345,8 +369,9 @@ def patient_edit(request, mrn):
 
 @require_http_methods(["GET", "POST"])
 def record_entered_in_error(request, mrn, kind, pk):
+    model, _, _, title = _kind(kind)
+    _require(request, f"change_{model._meta.model_name}")
     patient = _patient(mrn)
-    _, _, _, title = _kind(kind)
     record = _record(patient, kind, pk)
     form = forms.EnteredInErrorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -376,6 +401,21 @@ def record_entered_in_error(request, mrn, kind, pk):
 
 
 def flag_help(request):
+    _require(request, "view_patient")
     return render(
         request, "tracker/flags.html", {"flags": sorted(FLAGS.values(), key=lambda f: f.rule)}
+    )
+
+
+def patient_audit(request, mrn):
+    _require(request, "view_patient")
+    patient = _patient(mrn)
+    return render(
+        request,
+        "tracker/patient_audit.html",
+        {
+            "patient": patient,
+            "changes": selectors.patient_change_history(patient),
+            "views": selectors.patient_views(patient),
+        },
     )

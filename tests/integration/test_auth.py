@@ -27,7 +27,7 @@ def test_login_page_is_public(client):
 
 
 def test_login_with_password_then_logout_by_post(client):
-    UserFactory(username="nora", password="correct-horse-battery")
+    UserFactory(username="nora", password="correct-horse-battery", roles=["nurse"])
     response = client.post(
         "/accounts/login/", {"username": "nora", "password": "correct-horse-battery"}
     )

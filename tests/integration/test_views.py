@@ -58,12 +58,12 @@ def section(page, key):
 # --- worklist ------------------------------------------------------------------------------
 
 
-def test_worklist_sections_and_most_overdue_first(nurse_client):
+def test_worklist_sections_and_most_overdue_first(oncologist_client):
     overdue_patient("OVER-5", 5)
     overdue_patient("OVER-40", 40)
     active_patient("HOLD", latest=Decimal("45"))  # drop 17: H1 met, no hold -> hold (H3)
     active_patient("FINE", latest=Decimal("60"))
-    page = nurse_client.get("/").content.decode()
+    page = oncologist_client.get("/").content.decode()
     overdue = section(page, "overdue")
     assert overdue.index("OVER-40") < overdue.index("OVER-5")
     assert "FINE" not in overdue and "HOLD" not in overdue
@@ -75,18 +75,18 @@ def test_worklist_sections_and_most_overdue_first(nurse_client):
     assert 'data-count="hold_discontinue">1<' in page
 
 
-def test_worklist_search(nurse_client):
+def test_worklist_search(oncologist_client):
     overdue_patient("OVER-5", 5)
     p = overdue_patient("OVER-40", 40)
     Patient.objects.filter(pk=p.pk).update(family_name="Lovelace")
-    page = nurse_client.get("/", {"q": "lovel"}).content.decode()
+    page = oncologist_client.get("/", {"q": "lovel"}).content.decode()
     assert "OVER-40" in page and "OVER-5" not in page
     assert "matching “lovel”" in page
 
 
-def test_worklist_csv(nurse_client):
+def test_worklist_csv(oncologist_client):
     overdue_patient("=HYPERLINK", 5)
-    response = nurse_client.get("/", {"format": "csv"})
+    response = oncologist_client.get("/", {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -98,14 +98,16 @@ def test_worklist_csv(nurse_client):
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_worklist_queries_do_not_grow_with_patients(nurse_client, django_assert_max_num_queries, n):
+def test_worklist_queries_do_not_grow_with_patients(
+    oncologist_client, django_assert_max_num_queries, n
+):
     for i in range(n):
         active_patient(f"P{i:03d}", latest=Decimal("45"))
         patient = Patient.objects.get(mrn=f"P{i:03d}")
         CoTreatmentFactory(patient=patient)
         CoTreatmentFactory(patient=patient, drug="cyclophosphamide")  # AC: high risk (C3)
-    with django_assert_max_num_queries(12):
-        page = nurse_client.get("/").content.decode()
+    with django_assert_max_num_queries(14):
+        page = oncologist_client.get("/").content.decode()
     assert 'data-mrn="P000"' in section(page, "hold_discontinue")
     assert 'data-mrn="P000"' in section(page, "high_risk")
 
@@ -113,37 +115,37 @@ def test_worklist_queries_do_not_grow_with_patients(nurse_client, django_assert_
 # --- patient list ----------------------------------------------------------------------------
 
 
-def test_patient_list_filters_and_pagination(nurse_client):
+def test_patient_list_filters_and_pagination(oncologist_client):
     active_patient("HOLD", latest=Decimal("45"))
     active_patient("FINE", latest=Decimal("60"))
-    page = nurse_client.get("/patients/", {"recommendation": "hold"}).content.decode()
+    page = oncologist_client.get("/patients/", {"recommendation": "hold"}).content.decode()
     assert "HOLD" in page and "FINE" not in page
-    page = nurse_client.get("/patients/", {"phase": "active"}).content.decode()
+    page = oncologist_client.get("/patients/", {"phase": "active"}).content.decode()
     assert "HOLD" in page and "FINE" in page
-    page = nurse_client.get("/patients/", {"phase": "banana"}).content.decode()
+    page = oncologist_client.get("/patients/", {"phase": "banana"}).content.decode()
     assert "Filter phase: unknown value &#x27;banana&#x27;; it was ignored." in page
 
 
-def test_patient_list_paginates(nurse_client):
+def test_patient_list_paginates(oncologist_client):
     for i in range(55):
         PatientFactory(mrn=f"M{i:03d}")
-    first = nurse_client.get("/patients/").content.decode()
+    first = oncologist_client.get("/patients/").content.decode()
     assert "M000" in first and "M054" not in first and "Page 1 of 2" in first
-    second = nurse_client.get("/patients/", {"page": 2}).content.decode()
+    second = oncologist_client.get("/patients/", {"page": 2}).content.decode()
     assert "M054" in second and "M000" not in second
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_patient_list_query_count_is_bounded(nurse_client, django_assert_max_num_queries, n):
+def test_patient_list_query_count_is_bounded(oncologist_client, django_assert_max_num_queries, n):
     for i in range(n):
         active_patient(f"P{i:03d}", latest=Decimal("55"))
-    with django_assert_max_num_queries(12):
-        page = nurse_client.get("/patients/").content.decode()
+    with django_assert_max_num_queries(14):
+        page = oncologist_client.get("/patients/").content.decode()
     assert f"{n} patients" in page
 
 
-def test_add_patient(nurse_client, nurse):
-    response = nurse_client.post(
+def test_add_patient(oncologist_client, oncologist):
+    response = oncologist_client.post(
         "/patients/new/",
         {
             "mrn": "N1",
@@ -155,12 +157,12 @@ def test_add_patient(nurse_client, nurse):
     )
     assert response.status_code == 302 and response["Location"] == "/patients/N1/"
     patient = Patient.objects.get(mrn="N1")
-    assert patient.created_by == nurse
+    assert patient.created_by == oncologist
 
 
-def test_add_patient_errors_name_the_field(nurse_client):
+def test_add_patient_errors_name_the_field(oncologist_client):
     PatientFactory(mrn="N1")
-    page = nurse_client.post(
+    page = oncologist_client.post(
         "/patients/new/",
         {"mrn": "N1", "given_name": "", "family_name": "Gwyn", "date_of_birth": "2999-01-01"},
     ).content.decode()
@@ -173,11 +175,11 @@ def test_add_patient_errors_name_the_field(nurse_client):
 # --- timeline ---------------------------------------------------------------------------------
 
 
-def test_timeline_shows_status_chart_and_history(nurse_client):
+def test_timeline_shows_status_chart_and_history(oncologist_client):
     patient, course = active_patient("HOLD", latest=Decimal("45"), given_name="Ada")
     HoldFactory(course=course, start=days_ago(3), reason="cardiac")
     CoTreatmentFactory(patient=patient, start=days_ago(200), end=days_ago(150))
-    page = nurse_client.get("/patients/HOLD/").content.decode()
+    page = oncologist_client.get("/patients/HOLD/").content.decode()
     assert "Recommendation: Hold." in page
     assert "H2:" in page  # the rule in words, with its id
     assert (
@@ -191,80 +193,80 @@ def test_timeline_shows_status_chart_and_history(nurse_client):
     assert history.index("Hold") < history.index("Infusion")  # newest first
 
 
-def test_timeline_unknown_mrn_is_404(nurse_client):
-    assert nurse_client.get("/patients/NOPE/").status_code == 404
+def test_timeline_unknown_mrn_is_404(oncologist_client):
+    assert oncologist_client.get("/patients/NOPE/").status_code == 404
 
 
-def test_timeline_escapes_user_text(nurse_client):
+def test_timeline_escapes_user_text(oncologist_client):
     patient = PatientFactory(mrn="X1", given_name="<script>alert(1)</script>", notes="<b>bold</b>")
-    page = nurse_client.get(f"/patients/{patient.mrn}/").content.decode()
+    page = oncologist_client.get(f"/patients/{patient.mrn}/").content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>bold</b>" not in page
 
 
 @pytest.mark.parametrize("n", [2, 20])
-def test_timeline_query_count_is_bounded(nurse_client, django_assert_max_num_queries, n):
+def test_timeline_query_count_is_bounded(oncologist_client, django_assert_max_num_queries, n):
     patient, course = active_patient("BIG", latest=Decimal("55"))
     for i in range(n):
         InfusionFactory(course=course, date=days_ago(300 + i))
         LvefFactory(patient=patient, date=days_ago(300 + i))
         CoTreatmentFactory(patient=patient)
-    with django_assert_max_num_queries(25):
-        nurse_client.get("/patients/BIG/")
+    with django_assert_max_num_queries(28):
+        oncologist_client.get("/patients/BIG/")
 
 
-def test_entered_in_error_records_are_struck_through_with_reason(nurse_client, nurse):
+def test_entered_in_error_records_are_struck_through_with_reason(oncologist_client, oncologist):
     patient, _ = active_patient("E1", latest=Decimal("45"))
     wrong = LvefMeasurement.objects.get(patient=patient, value=Decimal("45"))
-    response = nurse_client.post(
+    response = oncologist_client.post(
         f"/patients/E1/lvef/{wrong.pk}/entered-in-error/", {"reason": "another patient's scan"}
     )
     assert response.status_code == 302
     wrong.refresh_from_db()
-    assert wrong.entered_in_error and wrong.entered_in_error_by == nurse
-    page = nurse_client.get("/patients/E1/").content.decode()
+    assert wrong.entered_in_error and wrong.entered_in_error_by == oncologist
+    page = oncologist_client.get("/patients/E1/").content.decode()
     assert "entered-in-error-row" in page
     assert "Entered in error: another patient&#x27;s scan" in page
     assert "Recommendation: Continue." in page  # the mistaken decline no longer counts
 
 
-def test_entered_in_error_needs_a_reason(nurse_client):
+def test_entered_in_error_needs_a_reason(oncologist_client):
     patient, _ = active_patient("E1")
     lvef = LvefMeasurement.objects.get(patient=patient)
-    page = nurse_client.post(f"/patients/E1/lvef/{lvef.pk}/entered-in-error/", {"reason": ""})
+    page = oncologist_client.post(f"/patients/E1/lvef/{lvef.pk}/entered-in-error/", {"reason": ""})
     assert "This field is required." in page.content.decode()
     lvef.refresh_from_db()
     assert not lvef.entered_in_error
 
 
-def test_record_of_another_patient_is_404(nurse_client):
+def test_record_of_another_patient_is_404(oncologist_client):
     active_patient("A")
     other, _ = active_patient("B")
     lvef = LvefMeasurement.objects.get(patient=other)
-    assert nurse_client.get(f"/patients/A/lvef/{lvef.pk}/edit/").status_code == 404
-    assert nurse_client.get("/patients/A/unicorns/new/").status_code == 404
+    assert oncologist_client.get(f"/patients/A/lvef/{lvef.pk}/edit/").status_code == 404
+    assert oncologist_client.get("/patients/A/unicorns/new/").status_code == 404
 
 
 # --- data entry ------------------------------------------------------------------------------
 
 
-def test_record_lvef_and_edit_it(nurse_client, nurse):
+def test_record_lvef_and_edit_it(oncologist_client, oncologist):
     active_patient("L1")
-    response = nurse_client.post(
+    response = oncologist_client.post(
         "/patients/L1/lvef/new/",
         {"date": TODAY.isoformat(), "value": "45.5", "modality": "muga", "gls": "-17.0"},
     )
     assert response.status_code == 302
     lvef = LvefMeasurement.objects.get(value=Decimal("45.5"))
-    assert (lvef.modality, lvef.gls, lvef.created_by) == ("muga", Decimal("-17.0"), nurse)
-    nurse_client.post(
+    assert (lvef.modality, lvef.gls, lvef.created_by) == ("muga", Decimal("-17.0"), oncologist)
+    oncologist_client.post(
         f"/patients/L1/lvef/{lvef.pk}/edit/",
         {"date": TODAY.isoformat(), "value": "46.0", "modality": "muga", "gls": "-17.0"},
     )
     lvef.refresh_from_db()
     assert lvef.value == Decimal("46.0")
-    page = nurse_client.get("/").content.decode()
+    page = oncologist_client.get("/").content.decode()
     assert "L1" in section(page, "hold_discontinue")
 
 
@@ -277,9 +279,9 @@ def test_record_lvef_and_edit_it(nurse_client, nurse):
         ("abc", "Enter a number."),
     ],
 )
-def test_bad_lvef_is_refused_on_the_field(nurse_client, value, message):
+def test_bad_lvef_is_refused_on_the_field(oncologist_client, value, message):
     active_patient("L1")
-    response = nurse_client.post(
+    response = oncologist_client.post(
         "/patients/L1/lvef/new/", {"date": TODAY.isoformat(), "value": value, "modality": "echo"}
     )
     assert response.status_code == 200
@@ -287,19 +289,19 @@ def test_bad_lvef_is_refused_on_the_field(nurse_client, value, message):
     assert LvefMeasurement.objects.count() == 1
 
 
-def test_future_lvef_is_refused(nurse_client):
+def test_future_lvef_is_refused(oncologist_client):
     active_patient("L1")
-    page = nurse_client.post(
+    page = oncologist_client.post(
         "/patients/L1/lvef/new/",
         {"date": (TODAY + timedelta(days=1)).isoformat(), "value": "60", "modality": "echo"},
     ).content.decode()
     assert "must not be in the future" in page
 
 
-def test_overlapping_hold_is_refused_on_the_form(nurse_client):
+def test_overlapping_hold_is_refused_on_the_form(oncologist_client):
     _, course = active_patient("H1")
     HoldFactory(course=course, start=days_ago(10), end=None)
-    page = nurse_client.post(
+    page = oncologist_client.post(
         f"/patients/H1/courses/{course.pk}/holds/new/",
         {"start": days_ago(5).isoformat(), "reason": "other"},
     ).content.decode()
@@ -307,9 +309,9 @@ def test_overlapping_hold_is_refused_on_the_form(nurse_client):
     assert TreatmentHold.objects.count() == 1
 
 
-def test_course_end_without_reason_is_refused(nurse_client):
+def test_course_end_without_reason_is_refused(oncologist_client):
     _, course = active_patient("C1")
-    page = nurse_client.post(
+    page = oncologist_client.post(
         f"/patients/C1/courses/{course.pk}/edit/",
         {
             "agent": "trastuzumab",
@@ -334,55 +336,57 @@ def infusion_post(client, course, mrn, **data):
     return client.post(f"/patients/{mrn}/courses/{course.pk}/infusions/new/", payload)
 
 
-def test_infusion_warning_when_hold_recommended_then_confirm(nurse_client):
+def test_infusion_warning_when_hold_recommended_then_confirm(oncologist_client):
     _, course = active_patient("W1", latest=Decimal("45"))
     before = Infusion.objects.count()
-    page = infusion_post(nurse_client, course, "W1").content.decode()
+    page = infusion_post(oncologist_client, course, "W1").content.decode()
     assert "Check before recording this infusion" in page
     assert "The recommendation is to hold trastuzumab." in page
     assert "Record anyway" in page
     assert Infusion.objects.count() == before  # nothing saved before confirmation
-    response = infusion_post(nurse_client, course, "W1", confirm_warnings="on")
+    response = infusion_post(oncologist_client, course, "W1", confirm_warnings="on")
     assert response.status_code == 302
     assert Infusion.objects.count() == before + 1
 
 
-def test_infusion_without_warnings_saves_at_once(nurse_client):
+def test_infusion_without_warnings_saves_at_once(oncologist_client):
     _, course = active_patient("W2", latest=Decimal("60"))
-    response = infusion_post(nurse_client, course, "W2")
+    response = infusion_post(oncologist_client, course, "W2")
     assert response.status_code == 302
 
 
-def test_infusion_warns_of_overdue_assessment(nurse_client):
+def test_infusion_warns_of_overdue_assessment(oncologist_client):
     patient = overdue_patient("W3", 20)
     course = patient.courses.get()
-    page = infusion_post(nurse_client, course, "W3").content.decode()
+    page = infusion_post(oncologist_client, course, "W3").content.decode()
     assert "is overdue (S6)" in page
 
 
-def test_infusion_warns_of_reload_dose_and_short_first_infusion(nurse_client):
+def test_infusion_warns_of_reload_dose_and_short_first_infusion(oncologist_client):
     patient = PatientFactory(mrn="W4")
     LvefFactory(patient=patient, date=days_ago(50), value=Decimal("60"))
     course = CourseFactory(patient=patient, planned_start=days_ago(40))
-    page = infusion_post(nurse_client, course, "W4", duration_minutes="30").content.decode()
+    page = infusion_post(oncologist_client, course, "W4", duration_minutes="30").content.decode()
     assert "first infusion and it is given over 30 minutes" in page
     InfusionFactory(course=course, date=days_ago(40))
-    page = infusion_post(nurse_client, course, "W4").content.decode()
+    page = infusion_post(oncologist_client, course, "W4").content.decode()
     assert "A reload dose is due (D1, EU SmPC)" in page  # 40 days > 21 + 7
-    response = infusion_post(nurse_client, course, "W4", loading_dose="on", duration_minutes="90")
+    response = infusion_post(
+        oncologist_client, course, "W4", loading_dose="on", duration_minutes="90"
+    )
     assert response.status_code == 302  # a loading dose answers the reload warning
 
 
-def test_infusion_warns_when_baseline_missing(nurse_client):
+def test_infusion_warns_when_baseline_missing(oncologist_client):
     patient = PatientFactory(mrn="W5")
     course = CourseFactory(patient=patient, planned_start=TODAY)
-    page = infusion_post(nurse_client, course, "W5", duration_minutes="90").content.decode()
+    page = infusion_post(oncologist_client, course, "W5", duration_minutes="90").content.decode()
     assert "There is no baseline LVEF" in page
 
 
-def test_edit_patient_details(nurse_client, nurse):
+def test_edit_patient_details(oncologist_client, oncologist):
     patient = PatientFactory(mrn="P1", given_name="Ada")
-    response = nurse_client.post(
+    response = oncologist_client.post(
         "/patients/P1/edit/",
         {
             "mrn": "P1",
@@ -394,12 +398,12 @@ def test_edit_patient_details(nurse_client, nurse):
     )
     assert response.status_code == 302
     patient.refresh_from_db()
-    assert (patient.given_name, patient.updated_by) == ("Augusta", nurse)
+    assert (patient.given_name, patient.updated_by) == ("Augusta", oncologist)
 
 
-def test_add_course_and_cotreatment(nurse_client):
+def test_add_course_and_cotreatment(oncologist_client):
     PatientFactory(mrn="P1")
-    nurse_client.post(
+    oncologist_client.post(
         "/patients/P1/courses/new/",
         {
             "agent": "trastuzumab_sc",
@@ -408,7 +412,7 @@ def test_add_course_and_cotreatment(nurse_client):
             "planned_start": TODAY.isoformat(),
         },
     )
-    nurse_client.post(
+    oncologist_client.post(
         "/patients/P1/cotreatments/new/",
         {
             "drug": "epirubicin",
@@ -417,21 +421,21 @@ def test_add_course_and_cotreatment(nurse_client):
             "cumulative_dose_mg_m2": "300",
         },
     )
-    page = nurse_client.get("/patients/P1/").content.decode()
+    page = oncologist_client.get("/patients/P1/").content.decode()
     assert "Trastuzumab SC" in page and "Epirubicin" in page
     assert "doxorubicin-equivalent 240.0 mg/m²" in page  # 300 × 0.8 (C5)
 
 
-def test_flags_page_explains_every_flag(nurse_client):
+def test_flags_page_explains_every_flag(oncologist_client):
     from tracker.monitoring import FLAGS
 
-    page = nurse_client.get("/flags/").content.decode()
+    page = oncologist_client.get("/flags/").content.decode()
     for code in FLAGS:
         assert code in page
 
 
-def test_pages_use_bootstrap_from_the_project(nurse_client):
-    page = nurse_client.get("/").content.decode()
+def test_pages_use_bootstrap_from_the_project(oncologist_client):
+    page = oncologist_client.get("/").content.decode()
     assert "/static/bootstrap/css/bootstrap.min.css" in page
     assert "cdn" not in page.lower()
 
@@ -444,10 +448,9 @@ def test_seed_demo_shows_every_flag_on_the_worklist(client):
 
     out = io.StringIO()
     call_command("seed_demo", "--password", "x" * 14, stdout=out)
-    assert "nurse        xxxxxxxxxxxxxx" in out.getvalue()
-    nurse_client = client
-    nurse_client.force_login(UserFactory(username="reviewer"))
-    page = nurse_client.get("/").content.decode()
+    assert "nurse (nurse)                xxxxxxxxxxxxxx" in out.getvalue()
+    client.force_login(UserFactory(username="reviewer", roles=["viewer"]))
+    page = client.get("/").content.decode()
     for key in (
         "overdue",
         "due_soon",
@@ -462,6 +465,6 @@ def test_seed_demo_shows_every_flag_on_the_worklist(client):
         assert 'data-mrn="' in section(page, key), key
     shown = set()
     for mrn in Patient.objects.values_list("mrn", flat=True):
-        page = nurse_client.get(f"/patients/{mrn}/").content.decode()
+        page = client.get(f"/patients/{mrn}/").content.decode()
         shown |= {code for code in FLAGS if f'data-flag="{code}"' in page}
     assert shown == set(FLAGS)

@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -10,13 +11,13 @@ from tracker.demo import demo_document
 from tracker.models import Patient, User
 from tracker.services import import_actor
 
-# (username, first name, last name, superuser?)
+# (username, first name, last name, role: a group of tracker/roles.py, or None for a superuser)
 DEMO_STAFF = (
-    ("admin", "Alex", "Admin", True),
-    ("nurse", "Nora", "Navigator", False),
-    ("oncologist", "Olu", "Oncologist", False),
-    ("cardiology", "Cara", "Cardiologist", False),
-    ("viewer", "Vic", "Viewer", False),
+    ("admin", "Alex", "Admin", None),
+    ("nurse", "Nora", "Navigator", "nurse"),
+    ("oncologist", "Olu", "Oncologist", "oncologist"),
+    ("cardiology", "Cara", "Cardiologist", "cardiology"),
+    ("viewer", "Vic", "Viewer", "viewer"),
 )
 
 
@@ -48,15 +49,17 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data: created {result.summary()}."))
         self.stdout.write("Demo staff users (log in at /accounts/login/):")
         for username, user_password in credentials:
-            self.stdout.write(f"  {username:<12} {user_password}")
+            self.stdout.write(f"  {username:<28} {user_password}")
 
     def _user(self, row, password):
-        username, first, last, superuser = row
+        username, first, last, role = row
         password = password or secrets.token_urlsafe(12)
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.last_name = first, last
         user.is_staff = True
-        user.is_superuser = superuser
+        user.is_superuser = role is None
         user.set_password(password)
         user.save()
-        return username, password
+        if role:
+            user.groups.set([Group.objects.get(name=role)])
+        return f"{username} ({role or 'administrator'})", password

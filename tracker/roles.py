@@ -1,0 +1,28 @@
+"""Roles (issue: Trust): what each clinic group may change. Groups are created by a migration;
+administrators (superusers) put users in them in the admin."""
+
+CLINICAL = (
+    "patient",
+    "treatmentcourse",
+    "infusion",
+    "treatmenthold",
+    "lvefmeasurement",
+    "cotreatment",
+)
+
+
+def _perms(actions, models):
+    return tuple(f"{action}_{model}" for action in actions for model in models)
+
+
+VIEW_ALL = _perms(("view",), CLINICAL)
+ROLES = {
+    # Every clinical write, including courses and holds.
+    "oncologist": VIEW_ALL + _perms(("add", "change"), CLINICAL),
+    # Infusions, LVEF, co-treatments and patients.
+    "nurse": VIEW_ALL
+    + _perms(("add", "change"), ("patient", "infusion", "lvefmeasurement", "cotreatment")),
+    # LVEF only.
+    "cardiology": VIEW_ALL + _perms(("add", "change"), ("lvefmeasurement",)),
+    "viewer": VIEW_ALL,
+}
