@@ -1,6 +1,8 @@
 """Data-entry forms. Field ranges and messages come from the models' validators, so a form says
 the same words as the import about the same bad value."""
 
+from datetime import datetime
+
 from django import forms
 
 from tracker.models import (
@@ -21,10 +23,25 @@ class DateInput(forms.DateInput):
 
 
 class ClinicalForm(forms.ModelForm):
-    """Dates as date pickers; notes kept short on screen."""
+    """Dates as date pickers; notes kept short on screen. An edit form carries the version it was
+    opened on (``version``), so that a save over someone else's change is refused."""
+
+    version = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
+        else:
+            del self.fields["version"]
+
+    def clean_version(self):
+        try:
+            return datetime.fromisoformat(self.cleaned_data["version"])
+        except ValueError:
+            raise forms.ValidationError(
+                "The form's version is damaged: reload the record and try again."
+            ) from None
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DateInput()

@@ -58,6 +58,8 @@ def _text(max_length):
         value = value.strip()
         if not value:
             raise ValueError("must not be empty")
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
         if len(value) > max_length:
             raise ValueError(f"must be at most {max_length} characters")
         return value
@@ -194,7 +196,7 @@ class _Validator:
             self.error(path, "must be an object")
             return None
         for unknown in sorted(set(obj) - set(keys)):
-            self.error(f"{path}.{unknown}", "unknown key")
+            self.error(_key_path(path, unknown), "unknown key")
         values = {}
         for name, key in keys.items():
             if name not in obj:
@@ -249,6 +251,13 @@ class _Validator:
             self.error(f"{path}.{end_name}", f"must be on or after {start_name} ({start})")
 
 
+def _key_path(path, key):
+    """A readable path even for a key that is not a plain name (quoted JSON-style)."""
+    if key.isidentifier() and key.isascii():
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key[:50])}]"
+
+
 def _only(values, keys):
     return {k: v for k, v in values.items() if k in keys}
 
@@ -258,7 +267,7 @@ def validate_document(doc) -> tuple[list[str], list[_Patient]]:
     if not isinstance(doc, dict):
         return ['$: the document must be a JSON object with a "patients" list'], []
     for unknown in sorted(set(doc) - {"patients"}):
-        v.error(unknown, "unknown key")
+        v.error(_key_path("", unknown), "unknown key")
     if "patients" not in doc:
         v.error("patients", "is required")
         return v.errors, []

@@ -392,7 +392,6 @@ AUDIT_ACTIONS = [
     ("patient_view", "Viewed a patient"),
     ("csv_download", "Downloaded a CSV"),
     ("import", "Imported patients"),
-    ("import_failed", "Import refused"),
 ]
 
 

@@ -149,7 +149,24 @@ def cotreatment_create(*, actor, patient, **fields) -> CoTreatment:
 
 
 @transaction.atomic
-def record_update(record: ClinicalRecord, *, actor, **changes) -> ClinicalRecord:
+def record_update(
+    record: ClinicalRecord, *, actor, expected_updated_at=None, **changes
+) -> ClinicalRecord:
+    """``expected_updated_at``: the version the user's form was opened on. If someone saved the
+    record since, the update is refused (no silent overwrite) with who changed it and when."""
+    if expected_updated_at is not None:
+        current = (
+            type(record).objects.select_for_update().select_related("updated_by").get(pk=record.pk)
+        )
+        if current.updated_at != expected_updated_at:
+            who = current.updated_by
+            name = (who.get_full_name() or who.get_username()) if who else "someone"
+            raise ValidationError(
+                f"{name} changed this record at "
+                f"{timezone.localtime(current.updated_at):%d %b %Y %H:%M:%S} after you opened "
+                "the form; your changes were not saved. Reload the record to see their change.",
+                code="conflict",
+            )
     if record.entered_in_error:
         raise ValidationError("A record marked entered in error cannot be changed.")
     for field, value in changes.items():

@@ -333,8 +333,13 @@ def record_edit(request, mrn, kind, pk):
     form = form_class(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_warnings"}
+        version = data.pop("version", None)
         saved = _save_form(
-            request, form, lambda _: services.record_update(record, actor=request.user, **data)
+            request,
+            form,
+            lambda _: services.record_update(
+                record, actor=request.user, expected_updated_at=version, **data
+            ),
         )
         if saved:
             messages.success(request, f"{title.capitalize()} updated.")
@@ -352,10 +357,14 @@ def patient_edit(request, mrn):
     patient = _patient(mrn)
     form = forms.PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
         saved = _save_form(
             request,
             form,
-            lambda data: services.record_update(patient, actor=request.user, **data),
+            lambda _: services.record_update(
+                patient, actor=request.user, expected_updated_at=version, **data
+            ),
         )
         if saved:
             messages.success(request, "Patient details updated.")

@@ -262,7 +262,13 @@ def test_record_lvef_and_edit_it(oncologist_client, oncologist):
     assert (lvef.modality, lvef.gls, lvef.created_by) == ("muga", Decimal("-17.0"), oncologist)
     oncologist_client.post(
         f"/patients/L1/lvef/{lvef.pk}/edit/",
-        {"date": TODAY.isoformat(), "value": "46.0", "modality": "muga", "gls": "-17.0"},
+        {
+            "date": TODAY.isoformat(),
+            "value": "46.0",
+            "modality": "muga",
+            "gls": "-17.0",
+            "version": lvef.updated_at.isoformat(),
+        },
     )
     lvef.refresh_from_db()
     assert lvef.value == Decimal("46.0")
@@ -320,6 +326,7 @@ def test_course_end_without_reason_is_refused(oncologist_client):
             "planned_start": course.planned_start.isoformat(),
             "end_date": days_ago(1).isoformat(),
             "end_reason": "",
+            "version": course.updated_at.isoformat(),
         },
     ).content.decode()
     assert "end date and end reason go together" in page
@@ -394,6 +401,7 @@ def test_edit_patient_details(oncologist_client, oncologist):
             "family_name": patient.family_name,
             "date_of_birth": "1961-04-02",
             "sex": "female",
+            "version": patient.updated_at.isoformat(),
         },
     )
     assert response.status_code == 302

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('username', models.CharField(blank=True, help_text='as typed, for failures', max_length=150)),
-                ('action', models.CharField(choices=[('login', 'Logged in'), ('login_failed', 'Failed log-in'), ('logout', 'Logged out'), ('patient_view', 'Viewed a patient'), ('csv_download', 'Downloaded a CSV'), ('import', 'Imported patients'), ('import_failed', 'Import refused')], max_length=20)),
+                ('action', models.CharField(choices=[('login', 'Logged in'), ('login_failed', 'Failed log-in'), ('logout', 'Logged out'), ('patient_view', 'Viewed a patient'), ('csv_download', 'Downloaded a CSV'), ('import', 'Imported patients')], max_length=20)),
                 ('patient_mrn', models.CharField(blank=True, db_index=True, max_length=32, verbose_name='MRN')),
                 ('detail', models.CharField(blank=True, max_length=500)),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('action__in', ['login', 'login_failed', 'logout', 'patient_view', 'csv_download', 'import', 'import_failed'])), name='audit_action_valid')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('action__in', ['login', 'login_failed', 'logout', 'patient_view', 'csv_download', 'import'])), name='audit_action_valid')],
             },
         ),
     ]

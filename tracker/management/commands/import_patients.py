@@ -1,8 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from tracker import importing
+from tracker import importing, services
 from tracker.services import import_actor
 
 
@@ -20,8 +21,13 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: cannot read the file ({exc})") from None
         try:
             doc = importing.parse_json(text)
-            actor = None if dry_run else import_actor()
-            result = importing.import_document(doc, actor=actor, dry_run=dry_run)
+            with transaction.atomic():  # the audit event commits with the data, or neither
+                actor = None if dry_run else import_actor()
+                result = importing.import_document(doc, actor=actor, dry_run=dry_run)
+                if not dry_run:
+                    services.audit_event_record(
+                        "import", user=actor, detail=f"{file}: {result.summary()}"
+                    )
         except importing.ImportFailed as failure:
             for error in failure.errors:
                 self.stderr.write(error)
