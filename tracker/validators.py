@@ -1,6 +1,7 @@
 """Field validators shared by the models, the forms and the import, so that every entry path says
 the same words about the same bad value (interchange.md gives the ranges)."""
 
+import time
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -56,13 +57,25 @@ class MaxDecimalPlaces:
         return isinstance(other, MaxDecimalPlaces) and self.places == other.places
 
 
+_today_cache = [float("-inf"), None]
+
+
+def _today():
+    """The clinic's date, recomputed at most once a second: an import checks hundreds of
+    thousands of dates, and time zone arithmetic per date would dominate it."""
+    now = time.monotonic()
+    if now - _today_cache[0] > 1:
+        _today_cache[:] = [now, timezone.localdate()]
+    return _today_cache[1]
+
+
 def not_in_future(value):
-    if value is not None and value > timezone.localdate():
+    if value is not None and value > _today():
         raise ValidationError("must not be in the future", code="future")
 
 
 def in_the_past(value):
-    if value is not None and value >= timezone.localdate():
+    if value is not None and value >= _today():
         raise ValidationError("must be a date in the past", code="future")
 
 

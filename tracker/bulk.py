@@ -1,0 +1,104 @@
+"""Fast inserts for large imports: rows already validated go in with executemany, ids reserved up
+front so children and history rows can point at their parents without reading them back.
+
+Django's bulk_create spends microseconds per value compiling SQL; 20,000 patients are about a
+million values with their history, so the import writes the SQL once per table and adapts each
+value with the backend's own adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from django.db import connection, models
+
+
+def _adapter(field) -> Callable:
+    ops = connection.ops
+    kind = field.get_internal_type()
+    if kind == "DateField":
+        return ops.adapt_datefield_value
+    if kind == "DateTimeField":
+        return ops.adapt_datetimefield_value
+    if kind == "DecimalField":
+        return ops.adapt_decimalfield_value
+    return lambda value: value
+
+
+def take_write_lock(model: type[models.Model]) -> None:
+    """SQLite: begin writing now, so that no other writer can commit between reserving ids
+    and inserting (PostgreSQL reserves ids from the sequence instead)."""
+    if connection.vendor == "sqlite":
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET id = id WHERE 0")  # noqa: S608 - table name
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        quoted = connection.ops.quote_name(table)
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quoted}")  # noqa: S608
+        highest = cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(highest, row[0] if row else 0) + 1
+        return list(range(start, start + count))
+
+
+def _insert(model: type[models.Model], rows: Sequence[dict], constants: dict) -> None:
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and isinstance(f, models.AutoField) and f.attname not in rows[0])
+    ]
+    # Values the rows do not carry are the same for every row: adapt them once.
+    constant, variable = {}, []
+    present = set().union(*(row.keys() for row in rows[:1000]))
+    for index, f in enumerate(fields):
+        if f.attname in present:
+            variable.append((index, f.attname, _adapter(f), f.get_default()))
+        else:
+            value = constants.get(f.attname, f.get_default())
+            constant[index] = None if value is None else _adapter(f)(value)
+    template = [constant.get(i) for i in range(len(fields))]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    values = []
+    for row in rows:
+        line = template.copy()
+        for index, name, adapt, default in variable:
+            value = row.get(name, default)
+            line[index] = None if value is None else adapt(value)
+        values.append(line)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 5000):
+            cursor.executemany(sql, values[start : start + 5000])
+
+
+def insert_with_history(
+    model: type[models.Model], rows: Sequence[dict], *, actor_id: int, now: datetime
+) -> None:
+    """Insert rows (dicts of attname -> value, each with its reserved ``id``) and their
+    django-simple-history "created" rows, attributed to the actor."""
+    if not rows:
+        return
+    audit = {
+        "created_at": now,
+        "updated_at": now,
+        "created_by_id": actor_id,
+        "updated_by_id": actor_id,
+    }
+    _insert(model, rows, audit)
+    history = {**audit, "history_date": now, "history_type": "+", "history_user_id": actor_id}
+    _insert(model.history.model, rows, history)
