@@ -34,6 +34,11 @@ class ClinicalForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.updated_at.isoformat()
         else:
             del self.fields["version"]
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput()
+        if "notes" in self.fields:
+            self.fields["notes"].widget = forms.Textarea(attrs={"rows": 2})
 
     def clean_version(self):
         try:
@@ -42,11 +47,6 @@ class ClinicalForm(forms.ModelForm):
             raise forms.ValidationError(
                 "The form's version is damaged: reload the record and try again."
             ) from None
-        for field in self.fields.values():
-            if isinstance(field, forms.DateField):
-                field.widget = DateInput()
-        if "notes" in self.fields:
-            self.fields["notes"].widget = forms.Textarea(attrs={"rows": 2})
 
 
 class PatientForm(ClinicalForm):

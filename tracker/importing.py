@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tracker import bulk, consistency
+from tracker import bulk, consistency, services
 from tracker.models import (
     CoTreatment,
     Infusion,
@@ -455,3 +455,4 @@ def _write(plans: list[_Patient], actor):
     _bulk([h for c in courses for h in c.holds], TreatmentHold, actor, now)
     _bulk([m for p in plans for m in p.lvef], LvefMeasurement, actor, now)
     _bulk([t for p in plans for t in p.cotreatments], CoTreatment, actor, now)
+    services.status_refresh([p.record["id"] for p in plans])

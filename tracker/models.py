@@ -427,3 +427,43 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are never deleted.")
+
+
+class MonitoringStatus(models.Model):
+    """Each patient's evaluated status (tracker/monitoring), stored so that the worklist reads
+    it instead of evaluating every patient on every request. Every write that can change it
+    recomputes it in the same transaction; `manage.py refresh_status` recomputes all (nightly,
+    since dates move). Overdue and due-soon (S6) are derived in SQL from the stored due date at
+    query time, so they are right even when the nightly run was missed."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="monitoring_status"
+    )
+    evaluated_for = models.DateField(help_text="the as_of date of the evaluation")
+    evaluated_at = models.DateTimeField()
+    phase = models.CharField(max_length=24)
+    next_assessment_due = models.DateField(null=True)
+    recommendation = models.CharField(max_length=12)
+    recommendation_reason = models.TextField()
+    cotreatment_risk = models.CharField(max_length=10)
+    ctrcd = models.CharField(max_length=10)
+    baseline_value = models.DecimalField(max_digits=3, decimal_places=1, null=True)
+    baseline_date = models.DateField(null=True)
+    latest_value = models.DecimalField(max_digits=3, decimal_places=1, null=True)
+    latest_date = models.DateField(null=True)
+    latest_modality = models.CharField(max_length=4, blank=True)
+    lvef_drop = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    doxorubicin_equivalent_mg_m2 = models.DecimalField(max_digits=9, decimal_places=2)
+    # ";CODE;CODE;" without the date-derived S6 flags, so that one flag is one LIKE filter.
+    flags = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["next_assessment_due"], name="status_due_idx"),
+            models.Index(fields=["recommendation"], name="status_recommendation_idx"),
+            models.Index(fields=["cotreatment_risk"], name="status_risk_idx"),
+            models.Index(fields=["phase"], name="status_phase_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.patient_id}: {self.phase}, {self.recommendation}"

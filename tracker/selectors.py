@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Value, When
 
 from tracker import monitoring
 from tracker.models import (
     CoTreatment,
     Infusion,
     LvefMeasurement,
+    MonitoringStatus,
     Patient,
     TreatmentCourse,
     TreatmentHold,
@@ -149,101 +150,148 @@ def evaluate_patients(patients: QuerySet[Patient], as_of: date) -> list[Evaluate
     return sorted(evaluated, key=lambda e: e.mrn)
 
 
+def with_assessment_status(statuses: QuerySet[MonitoringStatus], today: date):
+    """S6 in SQL, from the stored due date and today: right even if the nightly refresh was
+    missed (overdue when today is after the due date; due soon within the window or on it)."""
+    soon = today + timedelta(days=settings.ASSESSMENT_DUE_SOON_DAYS)
+    return statuses.annotate(
+        assessment_status=Case(
+            When(next_assessment_due__isnull=True, then=Value("not_required")),
+            When(next_assessment_due__lt=today, then=Value("overdue")),
+            When(next_assessment_due__lte=soon, then=Value("due_soon")),
+            default=Value("ok"),
+            output_field=CharField(),
+        )
+    )
+
+
+def _stored_lvef(value, day, modality):
+    if value is None:
+        return None
+    return monitoring.LvefMeasurement(day, value, modality)
+
+
+def stored_row(status: MonitoringStatus, today: date) -> EvaluatedPatient:
+    """A stored status (with its patient and SQL assessment_status) in the shape the screens
+    use for a fresh evaluation."""
+    flags = [code for code in status.flags.split(";") if code]
+    if status.assessment_status == "overdue":
+        flags.append("ASSESSMENT_OVERDUE")
+    elif status.assessment_status == "due_soon":
+        flags.append("ASSESSMENT_DUE_SOON")
+    due = status.next_assessment_due
+    patient = status.patient
+    return EvaluatedPatient(
+        patient.pk,
+        patient.mrn,
+        patient.given_name,
+        patient.family_name,
+        patient.date_of_birth,
+        monitoring.PatientStatus(
+            as_of=today,
+            phase=status.phase,
+            baseline=_stored_lvef(status.baseline_value, status.baseline_date, ""),
+            latest=_stored_lvef(status.latest_value, status.latest_date, status.latest_modality),
+            lvef_drop=status.lvef_drop,
+            ctrcd=status.ctrcd,
+            next_assessment_due=due,
+            days_until_due=(due - today).days if due else None,
+            assessment_status=status.assessment_status,
+            recommendation=status.recommendation,
+            recommendation_reason=status.recommendation_reason,
+            cotreatment_risk=status.cotreatment_risk,
+            doxorubicin_equivalent_mg_m2=status.doxorubicin_equivalent_mg_m2,
+            flags=tuple(sorted(set(flags))),
+        ),
+    )
+
+
+def stored_statuses(today: date, query: str = "") -> QuerySet[MonitoringStatus]:
+    statuses = MonitoringStatus.objects.filter(patient__entered_in_error=False)
+    if query:
+        statuses = statuses.filter(patient__in=search(Patient.objects.all(), query))
+    return with_assessment_status(statuses.select_related("patient"), today)
+
+
+def _flag(code):
+    return Q(flags__contains=f";{code};")
+
+
 @dataclass(frozen=True)
 class WorklistSection:
     key: str
     title: str
     description: str
     rows: list[EvaluatedPatient]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
 
 
-def _most_overdue_first(e: EvaluatedPatient):
-    return (e.status.days_until_due, e.mrn)
-
-
-# What a nurse acts on, in the order of urgency; a patient appears in every section that applies.
+# What a nurse acts on, in order of urgency; a patient appears in every section that applies.
+# (key, title, description, condition on the stored status, order)
 WORKLIST_SECTIONS = (
-    (
-        "overdue",
-        "Assessment overdue",
-        "The LVEF assessment is past its due date (S6): book the scan.",
-        lambda s: s.assessment_status == "overdue",
-        _most_overdue_first,
-    ),
-    (
-        "due_soon",
-        "Due within 14 days",
-        "The LVEF assessment falls due soon (S6): check it is booked.",
-        lambda s: s.assessment_status == "due_soon",
-        _most_overdue_first,
-    ),
-    (
-        "hold_discontinue",
-        "Hold or discontinue recommended",
-        "The LVEF decline meets the label's criteria (H1-H4): tell the oncologist.",
-        lambda s: s.recommendation in ("hold", "discontinue"),
-        None,
-    ),
-    (
-        "may_resume",
-        "May resume",
-        "LVEF has recovered during a cardiac hold (H2): the oncologist may resume treatment.",
-        lambda s: s.recommendation == "may_resume",
-        None,
-    ),
-    (
-        "baseline_missing",
-        "Baseline missing",
-        "No baseline LVEF before the first infusion (B2).",
-        lambda s: "BASELINE_MISSING" in s.flags,
-        None,
-    ),
-    (
-        "hold_not_actioned",
-        "Hold not actioned",
-        "Infusions were given after an LVEF that met the hold criteria (H5).",
-        lambda s: "HOLD_NOT_ACTIONED" in s.flags,
-        None,
-    ),
-    (
-        "infusion_during_hold",
-        "Infusion during hold",
-        "An infusion is recorded inside a treatment hold (H5): check the record.",
-        lambda s: "INFUSION_DURING_HOLD" in s.flags,
-        None,
-    ),
-    (
-        "reload_dose_due",
-        "Reload dose due",
-        "More than a week past the scheduled dose: the next dose is a loading dose (D1).",
-        lambda s: "RELOAD_DOSE_DUE" in s.flags,
-        None,
-    ),
-    (
-        "high_risk",
-        "High co-treatment risk",
-        "Anthracycline with cyclophosphamide, concurrent anthracycline or a high cumulative "
-        "dose (C7).",
-        lambda s: s.cotreatment_risk == "high",
-        None,
-    ),
-)
+    ("overdue", "Assessment overdue",
+     "The LVEF assessment is past its due date (S6): book the scan.",
+     lambda today: Q(assessment_status="overdue"), ("next_assessment_due",)),
+    ("due_soon", "Due within 14 days",
+     "The LVEF assessment falls due soon (S6): check it is booked.",
+     lambda today: Q(assessment_status="due_soon"), ("next_assessment_due",)),
+    ("hold_discontinue", "Hold or discontinue recommended",
+     "The LVEF decline meets the label's criteria (H1-H4): tell the oncologist.",
+     lambda today: Q(recommendation__in=("hold", "discontinue")), ("-latest_date",)),
+    ("may_resume", "May resume",
+     "LVEF has recovered during a cardiac hold (H2): the oncologist may resume treatment.",
+     lambda today: Q(recommendation="may_resume"), ("-latest_date",)),
+    ("baseline_missing", "Baseline missing",
+     "No baseline LVEF before the first infusion (B2).",
+     lambda today: _flag("BASELINE_MISSING"), ("next_assessment_due",)),
+    ("hold_not_actioned", "Hold not actioned",
+     "Infusions were given after an LVEF that met the hold criteria (H5).",
+     lambda today: _flag("HOLD_NOT_ACTIONED"), ("-latest_date",)),
+    ("infusion_during_hold", "Infusion during hold",
+     "An infusion is recorded inside a treatment hold (H5): check the record.",
+     lambda today: _flag("INFUSION_DURING_HOLD"), ("patient__mrn",)),
+    ("reload_dose_due", "Reload dose due",
+     "More than a week past the scheduled dose: the next dose is a loading dose (D1).",
+     lambda today: _flag("RELOAD_DOSE_DUE"), ("patient__mrn",)),
+    ("high_risk", "High co-treatment risk",
+     "Anthracycline with cyclophosphamide, concurrent anthracycline or a high cumulative "
+     "dose (C7).",
+     lambda today: Q(cotreatment_risk="high"), ("patient__mrn",)),
+)  # fmt: skip
+SECTION_ROWS = 50  # per section on screen; the patient list shows the rest
 
 
-def worklist(evaluated: list[EvaluatedPatient]) -> list[WorklistSection]:
+def worklist(today: date, query: str = "", limit: int | None = SECTION_ROWS):
+    """The worklist's sections from the stored statuses: one query for every count, one per
+    section for its first rows; none grows with the number of patients."""
+    statuses = stored_statuses(today, query)
+    counts = statuses.aggregate(
+        **{key: Count("pk", filter=cond(today)) for key, _, _, cond, _ in WORKLIST_SECTIONS},
+        evaluated_for=Min("evaluated_for"),
+        total=Count("pk"),
+    )
     sections = []
-    for key, title, description, applies, order in WORKLIST_SECTIONS:
-        rows = [e for e in evaluated if applies(e.status)]
-        if order:
-            rows.sort(key=order)
-        sections.append(WorklistSection(key, title, description, rows))
-    return sections
+    for key, title, description, condition, order in WORKLIST_SECTIONS:
+        rows = statuses.filter(condition(today)).order_by(*order, "patient__mrn")
+        if limit is not None:
+            rows = rows[:limit]
+        sections.append(
+            WorklistSection(
+                key, title, description, [stored_row(s, today) for s in rows], counts[key]
+            )
+        )
+    return sections, counts
+
+
+SECTION_FILTERS = {key: condition for key, _, _, condition, _ in WORKLIST_SECTIONS}
 
 
 def search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
     """MRN or name, any part, any case; every word must match."""
-    from django.db.models import Q
-
     for word in query.split():
         patients = patients.filter(
             Q(mrn__icontains=word) | Q(given_name__icontains=word) | Q(family_name__icontains=word)

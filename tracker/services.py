@@ -12,6 +12,7 @@ from tracker.models import (
     CoTreatment,
     Infusion,
     LvefMeasurement,
+    MonitoringStatus,
     Patient,
     TreatmentCourse,
     TreatmentHold,
@@ -219,3 +220,66 @@ def audit_event_record(
         detail=detail[:500],
         ip_address=client_address(request),
     )
+
+
+# S6's two flags depend on the day the status is read, not on the records: they are derived
+# from the stored due date when the status is read (selectors.stored_status).
+DATE_DERIVED_FLAGS = frozenset({"ASSESSMENT_OVERDUE", "ASSESSMENT_DUE_SOON"})
+STATUS_CHUNK = 2000
+
+
+def _status_row(evaluated, today, now) -> MonitoringStatus:
+    s = evaluated.status
+    stored_flags = [code for code in s.flags if code not in DATE_DERIVED_FLAGS]
+    return MonitoringStatus(
+        patient_id=evaluated.pk,
+        evaluated_for=today,
+        evaluated_at=now,
+        phase=s.phase,
+        next_assessment_due=s.next_assessment_due,
+        recommendation=s.recommendation,
+        recommendation_reason=s.recommendation_reason,
+        cotreatment_risk=s.cotreatment_risk,
+        ctrcd=s.ctrcd,
+        baseline_value=s.baseline.value if s.baseline else None,
+        baseline_date=s.baseline.date if s.baseline else None,
+        latest_value=s.latest.value if s.latest else None,
+        latest_date=s.latest.date if s.latest else None,
+        latest_modality=s.latest.modality if s.latest else "",
+        lvef_drop=s.lvef_drop,
+        doxorubicin_equivalent_mg_m2=s.doxorubicin_equivalent_mg_m2,
+        flags=f";{';'.join(stored_flags)};" if stored_flags else "",
+    )
+
+
+@transaction.atomic
+def status_refresh(patient_ids=None, *, today=None) -> int:
+    """Recompute the stored status of these patients (all when None), in the caller's
+    transaction; returns how many were stored. Patients entered in error lose theirs."""
+    from tracker import selectors  # reads; imported here to keep the module graph one-way
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    if patient_ids is None:
+        patient_ids = list(Patient.objects.values_list("pk", flat=True))
+    ids = list(patient_ids)
+    stored = 0
+    for start in range(0, len(ids), STATUS_CHUNK):
+        chunk = ids[start : start + STATUS_CHUNK]
+        evaluated = selectors.evaluate_patients(
+            selectors.active_patients().filter(pk__in=chunk), today
+        )
+        MonitoringStatus.objects.filter(patient_id__in=chunk).delete()
+        MonitoringStatus.objects.bulk_create(
+            [_status_row(e, today, now) for e in evaluated], batch_size=500
+        )
+        stored += len(evaluated)
+    return stored
+
+
+def patient_id_of(record) -> int:
+    if isinstance(record, Patient):
+        return record.pk
+    if isinstance(record, (Infusion, TreatmentHold)):
+        return TreatmentCourse.objects.values_list("patient_id", flat=True).get(pk=record.course_id)
+    return record.patient_id

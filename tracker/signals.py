@@ -1,9 +1,11 @@
-"""Log-ins, failed log-ins and log-outs go to the audit trail."""
+"""Log-ins, failed log-ins and log-outs go to the audit trail; saves refresh stored status."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from tracker import services
+from tracker.models import CLINICAL_MODELS
 
 
 @receiver(user_logged_in)
@@ -21,3 +23,13 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     services.audit_event_record(
         "login_failed", request=request, username=str(credentials.get("username", ""))
     )
+
+
+@receiver(post_save)
+def _refresh_monitoring_status(sender, instance, raw=False, **kwargs):
+    """Every save of a clinical record, whatever the path (services, admin, shell, fixtures),
+    recomputes the patient's stored status in the same transaction. The bulk import writes
+    with SQL and refreshes explicitly."""
+    if raw or sender not in CLINICAL_MODELS:
+        return
+    services.status_refresh([services.patient_id_of(instance)])

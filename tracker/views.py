@@ -24,8 +24,10 @@ from tracker.models import (
     TreatmentHold,
 )
 from tracker.monitoring import FLAGS
+from tracker.templatetags import tracker_tags as tags
 
 PAGE_SIZE = 50
+SECTION_ROWS = selectors.SECTION_ROWS
 
 
 def _require(request, permission: str):
@@ -48,19 +50,24 @@ def _patient(mrn: str) -> Patient:
 def worklist(request):
     _require(request, "view_patient")
     search = forms.PatientSearchForm(request.GET or None)
-    patients = selectors.active_patients()
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    if query:
-        patients = selectors.search(patients, query)
-    evaluated = selectors.evaluate_patients(patients, _today())
-    sections = selectors.worklist(evaluated)
-    if request.GET.get("format") == "csv":
+    today = _today()
+    as_csv = request.GET.get("format") == "csv"
+    sections, counts = selectors.worklist(today, query, limit=None if as_csv else SECTION_ROWS)
+    if as_csv:
         services.audit_event_record(
             "csv_download",
             request=request,
             detail=f"worklist{f' matching {query!r}' if query else ''}",
         )
         return _worklist_csv(sections)
+    matches = []
+    if query:  # a search shows every matching patient, in a section or not
+        matches = [
+            selectors.stored_row(s, today)
+            for s in selectors.stored_statuses(today, query).order_by("patient__mrn")[:SECTION_ROWS]
+        ]
+    stale = counts["evaluated_for"] is not None and counts["evaluated_for"] < today
     return render(
         request,
         "tracker/worklist.html",
@@ -68,8 +75,11 @@ def worklist(request):
             "sections": sections,
             "search": search,
             "query": query,
-            "patient_count": len(evaluated),
-            "today": _today(),
+            "matches": matches,
+            "patient_count": counts["total"],
+            "evaluated_for": counts["evaluated_for"],
+            "stale": stale,
+            "today": today,
         },
     )
 
@@ -126,43 +136,44 @@ def _csv_safe(text: str) -> str:
 
 
 PATIENT_FILTERS = {
-    "phase": (
-        "no_course",
-        "planned",
-        "active",
-        "held",
-        "completed",
-        "discontinued",
-        "surveillance_complete",
-    ),
-    "assessment_status": ("overdue", "due_soon", "ok", "not_required"),
-    "recommendation": ("continue", "hold", "may_resume", "discontinue", "none"),
-    "cotreatment_risk": ("none", "elevated", "high"),
+    "phase": ("Phase", tuple(tags.PHASE_LABELS)),
+    "assessment_status": ("Assessment", tuple(tags.STATUS_LABELS)),
+    "recommendation": ("Recommendation", tuple(tags.RECOMMENDATION_LABELS)),
+    "cotreatment_risk": ("Co-treatment risk", tuple(tags.RISK_LABELS)),
+    "section": ("Worklist section", tuple(key for key, *_ in selectors.WORKLIST_SECTIONS)),
+}
+FILTER_LABELS = {
+    **tags.PHASE_LABELS,
+    **{k: v[0] for k, v in tags.STATUS_LABELS.items()},
+    **{k: v[0] for k, v in tags.RECOMMENDATION_LABELS.items()},
+    **{k: v[0] for k, v in tags.RISK_LABELS.items()},
+    **{key: title for key, title, *_ in selectors.WORKLIST_SECTIONS},
 }
 
 
 def patient_list(request):
     _require(request, "view_patient")
     search = forms.PatientSearchForm(request.GET or None)
-    patients = selectors.active_patients()
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    if query:
-        patients = selectors.search(patients, query)
-    evaluated = selectors.evaluate_patients(patients, _today())
+    today = _today()
+    statuses = selectors.stored_statuses(today, query)
     chosen = {}
-    for name, values in PATIENT_FILTERS.items():
+    for name, (label, values) in PATIENT_FILTERS.items():
         value = request.GET.get(name, "")
         if value and value not in values:
-            messages.error(request, f"Filter {name}: unknown value {value!r}; it was ignored.")
-            continue
-        if value:
+            messages.error(request, f"{label}: unknown value “{value}”; the filter was ignored.")
+        elif value:
             chosen[name] = value
-            evaluated = [e for e in evaluated if getattr(e.status, name) == value]
+            if name == "section":
+                statuses = statuses.filter(selectors.SECTION_FILTERS[value](today))
+            else:
+                statuses = statuses.filter(**{name: value})
+    page = Paginator(statuses.order_by("patient__mrn"), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [selectors.stored_row(s, today) for s in page]
     filters = [
-        (name, name.replace("_", " ").capitalize(), [(v, v.replace("_", " ")) for v in values])
-        for name, values in PATIENT_FILTERS.items()
+        (name, label, [(v, FILTER_LABELS.get(v, v)) for v in values])
+        for name, (label, values) in PATIENT_FILTERS.items()
     ]
-    page = Paginator(evaluated, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -170,6 +181,7 @@ def patient_list(request):
         "tracker/patient_list.html",
         {
             "page": page,
+            "rows": rows,
             "search": search,
             "filters": filters,
             "chosen": chosen,

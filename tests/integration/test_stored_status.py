@@ -1,0 +1,227 @@
+"""The stored status equals a fresh evaluation after every kind of write; overdue and due soon are
+derived from the stored due date at read time; pages use the same number of queries for 10 and
+for 500 patients."""
+
+import io
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tests.factories import (
+    CoTreatmentFactory,
+    CourseFactory,
+    HoldFactory,
+    InfusionFactory,
+    LvefFactory,
+    PatientFactory,
+    UserFactory,
+)
+from tracker import importing, selectors, services
+from tracker.models import MonitoringStatus, Patient
+from tracker.synthetic import synthetic_document
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def ago(days):
+    return TODAY - timedelta(days=days)
+
+
+def assert_stored_equals_fresh():
+    fresh = {
+        e.pk: e.status for e in selectors.evaluate_patients(selectors.active_patients(), TODAY)
+    }
+    stored = {
+        row.pk: row.status
+        for row in (selectors.stored_row(s, TODAY) for s in selectors.stored_statuses(TODAY))
+    }
+    assert stored.keys() == fresh.keys()
+    for pk, status in fresh.items():
+        mine = stored[pk]
+        for field in (
+            "phase",
+            "next_assessment_due",
+            "assessment_status",
+            "recommendation",
+            "recommendation_reason",
+            "cotreatment_risk",
+            "ctrcd",
+            "lvef_drop",
+            "doxorubicin_equivalent_mg_m2",
+            "flags",
+            "days_until_due",
+        ):
+            assert getattr(mine, field) == getattr(status, field), field
+        assert (mine.latest and (mine.latest.date, mine.latest.value)) == (
+            status.latest and (status.latest.date, status.latest.value)
+        )
+
+
+@pytest.fixture
+def patient(db):
+    patient = PatientFactory(mrn="A1")
+    course = CourseFactory(patient=patient, planned_start=ago(60))
+    InfusionFactory(course=course, date=ago(60))
+    LvefFactory(patient=patient, date=ago(70), value=Decimal("62"))
+    return patient
+
+
+@pytest.fixture
+def nurse(db):
+    return UserFactory(username="n", roles=["oncologist"])
+
+
+WRITES = {
+    "lvef_create": lambda p, u: services.lvef_create(
+        actor=u, patient=p, date=ago(1), value=Decimal("44"), modality="echo"
+    ),
+    "infusion_create": lambda p, u: services.infusion_create(
+        actor=u, course=p.courses.get(), date=ago(1), dose_mg=Decimal("360")
+    ),
+    "hold_create": lambda p, u: services.hold_create(
+        actor=u, course=p.courses.get(), start=ago(30), reason="cardiac"
+    ),
+    "course_create": lambda p, u: services.course_create(
+        actor=u,
+        patient=p,
+        agent="trastuzumab_sc",
+        intent="metastatic",
+        schedule="every_3_weeks",
+        planned_start=TODAY + timedelta(days=10),
+    ),
+    "cotreatment_create": lambda p, u: services.cotreatment_create(
+        actor=u, patient=p, drug="doxorubicin", start=ago(40), cumulative_dose_mg_m2=Decimal("300")
+    ),
+    "course_end": lambda p, u: services.record_update(
+        p.courses.get(), actor=u, end_date=ago(1), end_reason="discontinued"
+    ),
+    "lvef_update": lambda p, u: services.record_update(
+        p.lvef_measurements.get(), actor=u, value=Decimal("45")
+    ),
+    "lvef_in_error": lambda p, u: services.mark_entered_in_error(
+        p.lvef_measurements.get(), actor=u, reason="wrong patient"
+    ),
+    "infusion_in_error": lambda p, u: services.mark_entered_in_error(
+        p.courses.get().infusions.get(), actor=u, reason="not given"
+    ),
+    "course_in_error": lambda p, u: services.mark_entered_in_error(
+        p.courses.get(), actor=u, reason="duplicate"
+    ),
+    "patient_in_error": lambda p, u: services.mark_entered_in_error(
+        p, actor=u, reason="registered twice"
+    ),
+    "factory_writes": lambda p, u: (
+        HoldFactory(course=p.courses.get(), start=ago(5), reason="other"),
+        CoTreatmentFactory(patient=p, drug="cyclophosphamide"),
+    ),
+}
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_stored_status_equals_fresh_evaluation_after_each_write(patient, nurse, write):
+    assert_stored_equals_fresh()
+    before = MonitoringStatus.objects.filter(patient=patient).first()
+    WRITES[write](patient, nurse)
+    assert_stored_equals_fresh()
+    after = MonitoringStatus.objects.filter(patient=patient).first()
+    if write == "patient_in_error":
+        assert after is None  # off every list
+    elif write not in ("course_create",):
+        assert (before.recommendation, before.flags, before.next_assessment_due) != (
+            after.recommendation,
+            after.flags,
+            after.next_assessment_due,
+        ) or write in ("infusion_create", "cotreatment_create", "factory_writes")
+
+
+def test_stored_status_after_import(tmp_path):
+    path = tmp_path / "import.json"
+    path.write_text(json.dumps(synthetic_document(30, TODAY)))
+    call_command("import_patients", str(path), stdout=io.StringIO())
+    assert MonitoringStatus.objects.count() == 30
+    assert_stored_equals_fresh()
+
+
+def test_stored_status_after_admin_edit(client, patient):
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    lvef = patient.lvef_measurements.get()
+    client.post(
+        f"/admin/tracker/lvefmeasurement/{lvef.pk}/change/",
+        {"patient": patient.pk, "date": ago(70).isoformat(), "value": "40", "modality": "echo"},
+    )
+    lvef.refresh_from_db()
+    assert lvef.value == Decimal("40")
+    assert_stored_equals_fresh()
+
+
+def test_refresh_status_command(patient):
+    MonitoringStatus.objects.all().delete()
+    out = io.StringIO()
+    call_command("refresh_status", stdout=out)
+    assert "Refreshed the status of 1 patients" in out.getvalue()
+    assert_stored_equals_fresh()
+
+
+def test_overdue_is_derived_at_read_time_without_a_refresh(patient, client):
+    """The nightly run was missed: the stored due date still makes the patient overdue."""
+    MonitoringStatus.objects.update(next_assessment_due=ago(1), evaluated_for=ago(3), flags="")
+    client.force_login(UserFactory(username="v", roles=["viewer"]))
+    page = client.get("/").content.decode()
+    overdue = page[page.index('data-section="overdue"') :]
+    assert 'data-mrn="A1"' in overdue[: overdue.index("</section>")]
+    assert "1 day overdue" in page
+    assert "the nightly refresh" in page  # stale statuses are announced
+    MonitoringStatus.objects.update(next_assessment_due=TODAY + timedelta(days=14))
+    page = client.get("/").content.decode()
+    soon = page[page.index('data-section="due_soon"') :]
+    assert 'data-mrn="A1"' in soon[: soon.index("</section>")]
+
+
+def test_seed_synthetic(db):
+    out = io.StringIO()
+    call_command("seed_synthetic", "--patients", "25", stdout=out)
+    call_command("seed_synthetic", "--patients", "5", stdout=io.StringIO())
+    assert "Created 25 patients" in out.getvalue()
+    assert Patient.objects.count() == 30
+    assert MonitoringStatus.objects.count() == 30
+    assert Patient.objects.filter(mrn="S0000030").exists()
+
+
+def _load(n):
+    importing.import_document(synthetic_document(n, TODAY, start=1), actor=services.import_actor())
+
+
+@pytest.fixture
+def viewer_client(client):
+    client.force_login(UserFactory(username="v", roles=["viewer"]))
+    client.get("/flags/")  # first request settles the session
+    return client
+
+
+PAGES = {
+    "worklist": ("/", 17),
+    "worklist_search": ("/?q=S00", 18),
+    "worklist_csv": ("/?format=csv", 20),
+    "patient_list": ("/patients/?page=2", 10),
+    "patient_list_filtered": ("/patients/?section=high_risk&phase=active", 10),
+    "timeline": ("/patients/S0000007/", 30),
+}
+
+
+@pytest.mark.parametrize("n", [10, 500])
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_use_the_same_bounded_queries_for_10_and_500_patients(
+    viewer_client, django_assert_max_num_queries, n, page
+):
+    _load(n)
+    url, limit = PAGES[page]
+    with django_assert_max_num_queries(limit):
+        response = viewer_client.get(url)
+    assert response.status_code == 200
+    if page == "timeline":
+        assert "S0000007" in response.content.decode()
