@@ -26,3 +26,16 @@ ROLES = {
     "cardiology": VIEW_ALL + _perms(("add", "change"), ("lvefmeasurement",)),
     "viewer": VIEW_ALL,
 }
+
+
+def ensure_roles(sender=None, **kwargs):
+    """post_migrate: keep the groups and their permissions as above. The data migration creates
+    them on a new database; this restores them after a flush (tests with a live server) and
+    brings an old database in line when ROLES changes."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, codenames in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="tracker", codename__in=codenames)
+        )

@@ -327,6 +327,16 @@ def infusion_warnings(course: TreatmentCourse, data: dict) -> list[str]:
         )
     if "BASELINE_MISSING" in status.flags:
         warnings.append("There is no baseline LVEF within 3 months before the first infusion (B2).")
+    holds = course.holds.filter(entered_in_error=False, start__lte=as_of).filter(
+        Q(end__isnull=True) | Q(end__gt=as_of)
+    )
+    for hold in holds:  # H5: an infusion inside a hold (start included, end excluded)
+        warnings.append(
+            f"The date falls inside a {hold.get_reason_display().lower()} treatment hold that "
+            f"started on {hold.start:%d %b %Y}"
+            + (f" and ends on {hold.end:%d %b %Y}" if hold.end else " and is still open")
+            + " (H5): an infusion during a hold is flagged."
+        )
     first = not course.infusions.filter(entered_in_error=False, date__lte=as_of).exists()
     minutes = data.get("duration_minutes")
     if first and minutes is not None and minutes < FIRST_INFUSION_MINUTES:
@@ -488,7 +498,7 @@ def patient_change_history(patient: Patient) -> list[ChangeEntry]:
                 ChangeEntry(
                     version.history_date,
                     (user.get_full_name() or user.get_username()) if user else "unknown",
-                    f"{label} #{version.id}",
+                    f"{label}: {version.instance}",
                     kind,
                     changes,
                 )
@@ -502,7 +512,7 @@ def patient_views(patient: Patient, limit: int = 50):
     from tracker.models import AuditEvent
 
     return list(
-        AuditEvent.objects.filter(patient_mrn=patient.mrn, action="patient_view").order_by("-at")[
-            :limit
-        ]
+        AuditEvent.objects.filter(patient_mrn=patient.mrn, action="patient_view")
+        .select_related("user")
+        .order_by("-at")[:limit]
     )

@@ -266,6 +266,15 @@ CREATE = {
 }
 
 
+def _article(title: str) -> str:
+    """ "an LVEF measurement" (said "el-vef"), "an infusion", "a treatment hold"."""
+    return "an" if title[0] in "aeiouAEIOU" or title.startswith("LVEF") else "a"
+
+
+def _capitalised(title: str) -> str:
+    return title[0].upper() + title[1:]
+
+
 def _kind(kind):
     if kind not in KINDS:
         raise Http404("No such kind of record.")
@@ -299,9 +308,8 @@ def record_create(request, mrn, kind, course_id=None):
     course = _course(patient, course_id) if patient_path == "course__patient" else None
     if patient_path == "course__patient" and course_id is None:
         raise Http404("Infusions and holds belong to a course.")
-    form = form_class(
-        request.POST or None, initial={"date": _today()} if kind != "courses" else None
-    )
+    first_date = {"courses": "planned_start", "holds": "start", "cotreatments": "start"}
+    form = form_class(request.POST or None, initial={first_date.get(kind, "date"): _today()})
     warnings = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -317,7 +325,7 @@ def record_create(request, mrn, kind, course_id=None):
                 request, form, lambda _: CREATE[kind](actor=request.user, **owner, **data)
             )
             if saved:
-                messages.success(request, f"{title.capitalize()} recorded: {saved}.")
+                messages.success(request, f"{_capitalised(title)} recorded: {saved}.")
                 return redirect("tracker:patient", mrn=patient.mrn)
             warnings = []
     return render(
@@ -327,7 +335,7 @@ def record_create(request, mrn, kind, course_id=None):
             "form": form,
             "patient": patient,
             "course": course,
-            "title": f"Record {'an' if title[0] in 'aeiouAEIOU' else 'a'} {title}",
+            "title": f"Record {_article(title)} {title}",
             "warnings": warnings,
         },
     )
@@ -354,7 +362,7 @@ def record_edit(request, mrn, kind, pk):
             ),
         )
         if saved:
-            messages.success(request, f"{title.capitalize()} updated.")
+            messages.success(request, f"{_capitalised(title)} updated.")
             return redirect("tracker:patient", mrn=patient.mrn)
     return render(
         request,
@@ -403,7 +411,7 @@ def record_entered_in_error(request, mrn, kind, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"{title.capitalize()} marked entered in error.")
+            messages.success(request, f"{_capitalised(title)} marked entered in error.")
         return redirect("tracker:patient", mrn=patient.mrn)
     return render(
         request,

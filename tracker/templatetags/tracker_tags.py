@@ -22,7 +22,7 @@ RECOMMENDATION_LABELS = {
     "hold": ("Hold", "danger"),
     "may_resume": ("May resume", "info"),
     "discontinue": ("Discontinue", "danger"),
-    "none": ("No recommendation", "secondary"),
+    "none": ("None", "secondary"),
 }
 RISK_LABELS = {
     "none": ("No co-treatment risk", "secondary"),
@@ -74,3 +74,24 @@ def negate(value):
 @register.inclusion_tag("tracker/_flags.html")
 def flag_list(flags, compact=False):
     return {"flags": flags, "compact": compact}
+
+
+@register.filter
+def agent_label(code):
+    from tracker.models import AGENT_CHOICES
+
+    return dict(AGENT_CHOICES).get(code, code)
+
+
+@register.filter
+def percent(value):
+    """An LVEF or drop without a pointless ".0" (62.0 -> 62, 45.5 -> 45.5)."""
+    if value is None:
+        return ""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+@register.inclusion_tag("tracker/_drop.html")
+def lvef_change(drop):
+    return {"drop": drop, "rise": -drop if drop is not None and drop < 0 else None}

@@ -1,0 +1,73 @@
+"""Recording an infusion when the rules say stop: a warning first, nothing saved until confirmed."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from playwright.sync_api import expect
+
+from tests.factories import HoldFactory, LvefFactory
+from tracker.models import Infusion
+
+
+def test_infusion_on_hold_is_warned_about_and_saved_only_when_confirmed(
+    active_patient, nurse_page, live_server, nurse, today
+):
+    # A week ago the LVEF fell from 62% to 45%: 17 points, below the LLN. The rules say hold.
+    LvefFactory(patient=active_patient, date=today - timedelta(days=7), value=Decimal("45"))
+    course = active_patient.courses.get()
+    before = Infusion.objects.count()
+
+    page = nurse_page
+    page.goto(f"{live_server.url}/patients/E2E001/")
+    expect(page.locator('[data-field="recommendation"]')).to_contain_text("Hold")
+    page.get_by_role("link", name="Record infusion").click()
+    page.wait_for_url(f"{live_server.url}/patients/E2E001/courses/{course.pk}/infusions/new/")
+    page.fill("#id_date", today.isoformat())
+    page.fill("#id_dose_mg", "360")
+    page.fill("#id_weight_kg", "60")
+    page.fill("#id_duration_minutes", "30")
+    page.get_by_role("button", name="Save").click()
+
+    warnings = page.locator(".infusion-warnings")
+    expect(warnings).to_be_visible()
+    expect(warnings).to_contain_text("Check before recording this infusion")
+    expect(warnings).to_contain_text("The recommendation is to hold trastuzumab.")
+    expect(warnings).to_contain_text("Nothing has been saved yet.")
+    # The form keeps what was typed.
+    expect(page.locator("#id_dose_mg")).to_have_value("360")
+    expect(page.locator("#id_date")).to_have_value(today.isoformat())
+    assert Infusion.objects.count() == before
+
+    page.get_by_role("button", name="Record anyway").click()
+
+    page.wait_for_url(f"{live_server.url}/patients/E2E001/")
+    expect(page.get_by_role("alert").first).to_contain_text("Infusion recorded")
+    assert Infusion.objects.count() == before + 1
+    saved = Infusion.objects.get(course=course, date=today)
+    assert (saved.dose_mg, saved.duration_minutes, saved.created_by) == (
+        Decimal("360"),
+        30,
+        nurse,
+    )
+    newest = page.locator('table.history tbody tr[data-kind="infusions"]').first
+    expect(newest).to_contain_text(today.strftime("%d %b %Y"))
+    expect(newest).to_contain_text("360")
+
+
+def test_infusion_inside_an_open_hold_is_warned_about(
+    active_patient, nurse_page, live_server, today
+):
+    course = active_patient.courses.get()
+    HoldFactory(course=course, start=today - timedelta(days=5), end=None, reason="other")
+    before = Infusion.objects.count()
+
+    page = nurse_page
+    page.goto(f"{live_server.url}/patients/E2E001/courses/{course.pk}/infusions/new/")
+    page.fill("#id_date", today.isoformat())
+    page.fill("#id_dose_mg", "360")
+    page.fill("#id_weight_kg", "60")
+    page.fill("#id_duration_minutes", "30")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.locator(".infusion-warnings")).to_contain_text("hold", timeout=2_000)
+    assert Infusion.objects.count() == before
