@@ -1,3 +1,5 @@
+import time
+
 from django.core.exceptions import PermissionDenied
 
 
@@ -18,3 +20,17 @@ class StaffRequiredMiddleware:
         if user.is_authenticated and not (user.is_staff and user.is_active):
             raise PermissionDenied("This account is not a clinic staff account.")
         return None
+
+
+class ServerTimingMiddleware:
+    """Adds `Server-Timing: app;dur=<ms>` to every response: the time the application spent,
+    for the browser's developer tools and for bench/run."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+        return response

@@ -456,13 +456,40 @@ class MonitoringStatus(models.Model):
     doxorubicin_equivalent_mg_m2 = models.DecimalField(max_digits=9, decimal_places=2)
     # ";CODE;CODE;" without the date-derived S6 flags, so that one flag is one LIKE filter.
     flags = models.CharField(max_length=1000, blank=True)
+    # The flags that are worklist sections, as columns with partial indexes: counting a section
+    # reads only its own patients, however many patients there are.
+    baseline_missing = models.BooleanField(default=False)
+    hold_not_actioned = models.BooleanField(default=False)
+    infusion_during_hold = models.BooleanField(default=False)
+    reload_dose_due = models.BooleanField(default=False)
+
+    SECTION_FLAGS = {
+        "baseline_missing": "BASELINE_MISSING",
+        "hold_not_actioned": "HOLD_NOT_ACTIONED",
+        "infusion_during_hold": "INFUSION_DURING_HOLD",
+        "reload_dose_due": "RELOAD_DOSE_DUE",
+    }
 
     class Meta:
         indexes = [
             models.Index(fields=["next_assessment_due"], name="status_due_idx"),
-            models.Index(fields=["recommendation"], name="status_recommendation_idx"),
+            models.Index(
+                fields=["recommendation", "latest_date"], name="status_recommendation_idx"
+            ),
             models.Index(fields=["cotreatment_risk"], name="status_risk_idx"),
             models.Index(fields=["phase"], name="status_phase_idx"),
+            models.Index(fields=["evaluated_for"], name="status_evaluated_for_idx"),
+            *(
+                models.Index(
+                    fields=[flag], condition=Q(**{flag: True}), name=f"status_{flag[:18]}_idx"
+                )
+                for flag in (
+                    "baseline_missing",
+                    "hold_not_actioned",
+                    "infusion_during_hold",
+                    "reload_dose_due",
+                )
+            ),
         ]
 
     def __str__(self):

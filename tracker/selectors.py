@@ -207,14 +207,11 @@ def stored_row(status: MonitoringStatus, today: date) -> EvaluatedPatient:
 
 
 def stored_statuses(today: date, query: str = "") -> QuerySet[MonitoringStatus]:
-    statuses = MonitoringStatus.objects.filter(patient__entered_in_error=False)
+    # Patients entered in error have no stored status (services.status_refresh).
+    statuses = MonitoringStatus.objects.all()
     if query:
         statuses = statuses.filter(patient__in=search(Patient.objects.all(), query))
     return with_assessment_status(statuses.select_related("patient"), today)
-
-
-def _flag(code):
-    return Q(flags__contains=f";{code};")
 
 
 @dataclass(frozen=True)
@@ -247,43 +244,39 @@ WORKLIST_SECTIONS = (
      lambda today: Q(recommendation="may_resume"), ("-latest_date",)),
     ("baseline_missing", "Baseline missing",
      "No baseline LVEF before the first infusion (B2).",
-     lambda today: _flag("BASELINE_MISSING"), ("next_assessment_due",)),
+     lambda today: Q(baseline_missing=True), ("next_assessment_due",)),
     ("hold_not_actioned", "Hold not actioned",
      "Infusions were given after an LVEF that met the hold criteria (H5).",
-     lambda today: _flag("HOLD_NOT_ACTIONED"), ("-latest_date",)),
+     lambda today: Q(hold_not_actioned=True), ("-latest_date",)),
     ("infusion_during_hold", "Infusion during hold",
      "An infusion is recorded inside a treatment hold (H5): check the record.",
-     lambda today: _flag("INFUSION_DURING_HOLD"), ("patient__mrn",)),
+     lambda today: Q(infusion_during_hold=True), ("patient__mrn",)),
     ("reload_dose_due", "Reload dose due",
      "More than a week past the scheduled dose: the next dose is a loading dose (D1).",
-     lambda today: _flag("RELOAD_DOSE_DUE"), ("patient__mrn",)),
+     lambda today: Q(reload_dose_due=True), ("patient__mrn",)),
     ("high_risk", "High co-treatment risk",
      "Anthracycline with cyclophosphamide, concurrent anthracycline or a high cumulative "
      "dose (C7).",
      lambda today: Q(cotreatment_risk="high"), ("patient__mrn",)),
 )  # fmt: skip
-SECTION_ROWS = 50  # per section on screen; the patient list shows the rest
+SECTION_ROWS = 15  # per section on screen; "See all" opens the rest in the patient list
 
 
 def worklist(today: date, query: str = "", limit: int | None = SECTION_ROWS):
     """The worklist's sections from the stored statuses: one query for every count, one per
     section for its first rows; none grows with the number of patients."""
     statuses = stored_statuses(today, query)
-    counts = statuses.aggregate(
-        **{key: Count("pk", filter=cond(today)) for key, _, _, cond, _ in WORKLIST_SECTIONS},
-        evaluated_for=Min("evaluated_for"),
-        total=Count("pk"),
-    )
+    counts = statuses.aggregate(evaluated_for=Min("evaluated_for"), total=Count("pk"))
     sections = []
     for key, title, description, condition, order in WORKLIST_SECTIONS:
-        rows = statuses.filter(condition(today)).order_by(*order, "patient__mrn")
+        members = statuses.filter(condition(today))
+        rows = members.order_by(*order, "patient__mrn")
         if limit is not None:
             rows = rows[:limit]
-        sections.append(
-            WorklistSection(
-                key, title, description, [stored_row(s, today) for s in rows], counts[key]
-            )
-        )
+        rows = [stored_row(s, today) for s in rows]
+        # Each count reads its section's index; the rows tell it when they are all there.
+        count = len(rows) if limit is None or len(rows) < limit else members.count()
+        sections.append(WorklistSection(key, title, description, rows, count))
     return sections, counts
 
 
@@ -360,6 +353,7 @@ class HistoryEntry:
 class PatientHistory:
     courses: list[TreatmentCourse]
     entries: list[HistoryEntry]
+    record: monitoring.PatientRecord  # the same rows, for the rules (errors left out)
 
 
 def patient_history(patient: Patient) -> PatientHistory:
@@ -377,6 +371,9 @@ def patient_history(patient: Patient) -> PatientHistory:
         )
         .order_by("-planned_start", "-pk")
     )
+    measurements = list(LvefMeasurement.objects.filter(patient=patient).select_related(*by))
+    cotreatments = list(CoTreatment.objects.filter(patient=patient).select_related(*by))
+    record = _record_of(patient, courses, measurements, cotreatments)
     entries = []
     for course in courses:
         agent = course.get_agent_display()
@@ -411,14 +408,14 @@ def patient_history(patient: Patient) -> PatientHistory:
             entries.append(
                 HistoryEntry(hold.start, "holds", "Hold", f"{hold.reason} hold{until}", hold)
             )
-    for m in LvefMeasurement.objects.filter(patient=patient).select_related(*by):
+    for m in measurements:
         gls = f", GLS {m.gls}%" if m.gls is not None else ""
         entries.append(
             HistoryEntry(
                 m.date, "lvef", "LVEF", f"{m.value}% by {m.get_modality_display()}{gls}", m
             )
         )
-    for t in CoTreatment.objects.filter(patient=patient).select_related(*by):
+    for t in cotreatments:
         dose = f", {t.cumulative_dose_mg_m2} mg/m²" if t.cumulative_dose_mg_m2 else ""
         until = f" to {t.end}" if t.end else ""
         entries.append(
@@ -427,7 +424,48 @@ def patient_history(patient: Patient) -> PatientHistory:
             )
         )
     entries.sort(key=lambda e: (e.date, e.record.pk), reverse=True)
-    return PatientHistory(courses=courses, entries=entries)
+    return PatientHistory(courses=courses, entries=entries, record=record)
+
+
+def _record_of(patient, courses, measurements, cotreatments) -> monitoring.PatientRecord:
+    """Model instances already loaded for the page, as the rules' records (one load serves the
+    history, the status and the chart)."""
+    valid = [c for c in courses if not c.entered_in_error]
+    return monitoring.PatientRecord(
+        key=patient.mrn,
+        courses=tuple(
+            monitoring.Course(
+                agent=c.agent,
+                intent=c.intent,
+                schedule=c.schedule,
+                planned_start=c.planned_start,
+                end_date=c.end_date,
+                end_reason=c.end_reason or None,
+                infusions=tuple(
+                    monitoring.Infusion(i.date, i.dose_mg, i.loading_dose, i.duration_minutes)
+                    for i in sorted(c.infusions.all(), key=lambda i: (i.date, i.pk))
+                    if not i.entered_in_error
+                ),
+                holds=tuple(
+                    monitoring.Hold(h.start, h.end, h.reason)
+                    for h in sorted(c.holds.all(), key=lambda h: (h.start, h.pk))
+                    if not h.entered_in_error
+                ),
+                sequence=c.pk,
+            )
+            for c in sorted(valid, key=lambda c: (c.planned_start, c.pk))
+        ),
+        lvef=tuple(
+            monitoring.LvefMeasurement(m.date, m.value, m.modality, m.gls, sequence=m.pk)
+            for m in sorted(measurements, key=lambda m: (m.date, m.pk))
+            if not m.entered_in_error
+        ),
+        cotreatments=tuple(
+            monitoring.CoTreatment(t.drug, t.start, t.end, t.cumulative_dose_mg_m2)
+            for t in sorted(cotreatments, key=lambda t: (t.start, t.pk))
+            if not t.entered_in_error
+        ),
+    )
 
 
 @dataclass(frozen=True)

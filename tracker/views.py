@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from tracker import charts, forms, selectors, services
+from tracker import charts, forms, monitoring, selectors, services
 from tracker.models import (
     CoTreatment,
     Infusion,
@@ -213,11 +213,10 @@ def patient_timeline(request, mrn):
     patient = _patient(mrn)
     services.audit_event_record("patient_view", request=request, patient_mrn=patient.mrn)
     today = _today()
-    (evaluated,) = selectors.evaluate_patients(Patient.objects.filter(pk=patient.pk), today)
-    status = evaluated.status
     history = selectors.patient_history(patient)
-    record = selectors.load_records(Patient.objects.filter(pk=patient.pk))[patient.pk]
+    record = history.record
     rules = selectors.rule_settings()
+    status = monitoring.evaluate(record, today, rules)
     chart = charts.lvef_chart(
         measurements=[m for m in record.lvef if m.date <= today],
         baseline=status.baseline,
