@@ -471,24 +471,33 @@ class MonitoringStatus(models.Model):
     }
 
     class Meta:
+        # One index per worklist section, in the section's order, so that its first rows and
+        # its count come from the index whatever the number of patients (selectors.worklist).
         indexes = [
-            models.Index(fields=["next_assessment_due"], name="status_due_idx"),
+            models.Index(fields=["next_assessment_due", "patient"], name="status_due_idx"),
             models.Index(
                 fields=["recommendation", "latest_date"], name="status_recommendation_idx"
             ),
-            models.Index(fields=["cotreatment_risk"], name="status_risk_idx"),
+            models.Index(fields=["cotreatment_risk", "patient"], name="status_risk_idx"),
             models.Index(fields=["phase"], name="status_phase_idx"),
             models.Index(fields=["evaluated_for"], name="status_evaluated_for_idx"),
-            *(
-                models.Index(
-                    fields=[flag], condition=Q(**{flag: True}), name=f"status_{flag[:18]}_idx"
-                )
-                for flag in (
-                    "baseline_missing",
-                    "hold_not_actioned",
-                    "infusion_during_hold",
-                    "reload_dose_due",
-                )
+            models.Index(
+                fields=["next_assessment_due", "patient"],
+                condition=Q(baseline_missing=True),
+                name="status_baseline_missing_idx",
+            ),
+            models.Index(
+                fields=["latest_date", "patient"],
+                condition=Q(hold_not_actioned=True),
+                name="status_not_actioned_idx",
+            ),
+            models.Index(
+                fields=["patient"],
+                condition=Q(infusion_during_hold=True),
+                name="status_during_hold_idx",
+            ),
+            models.Index(
+                fields=["patient"], condition=Q(reload_dose_due=True), name="status_reload_idx"
             ),
         ]
 

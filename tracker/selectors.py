@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, CharField, Min, Q, QuerySet, Value, When
 
 from tracker import monitoring
 from tracker.models import (
@@ -150,16 +151,24 @@ def evaluate_patients(patients: QuerySet[Patient], as_of: date) -> list[Evaluate
     return sorted(evaluated, key=lambda e: e.mrn)
 
 
-def with_assessment_status(statuses: QuerySet[MonitoringStatus], today: date):
-    """S6 in SQL, from the stored due date and today: right even if the nightly refresh was
-    missed (overdue when today is after the due date; due soon within the window or on it)."""
+def assessment_status_ranges(today: date) -> dict[str, Q]:
+    """S6 in SQL, from the stored due date and today, so it is right even if the nightly refresh
+    was missed: overdue when today is after the due date; due soon when today is within the
+    window before it, or on it. Ranges on the due date, so that the index answers them."""
     soon = today + timedelta(days=settings.ASSESSMENT_DUE_SOON_DAYS)
+    return {
+        "not_required": Q(next_assessment_due__isnull=True),
+        "overdue": Q(next_assessment_due__lt=today),
+        "due_soon": Q(next_assessment_due__gte=today, next_assessment_due__lte=soon),
+        "ok": Q(next_assessment_due__gt=soon),
+    }
+
+
+def with_assessment_status(statuses: QuerySet[MonitoringStatus], today: date):
+    ranges = assessment_status_ranges(today)
     return statuses.annotate(
         assessment_status=Case(
-            When(next_assessment_due__isnull=True, then=Value("not_required")),
-            When(next_assessment_due__lt=today, then=Value("overdue")),
-            When(next_assessment_due__lte=soon, then=Value("due_soon")),
-            default=Value("ok"),
+            *(When(condition, then=Value(status)) for status, condition in ranges.items()),
             output_field=CharField(),
         )
     )
@@ -232,10 +241,10 @@ class WorklistSection:
 WORKLIST_SECTIONS = (
     ("overdue", "Assessment overdue",
      "The LVEF assessment is past its due date (S6): book the scan.",
-     lambda today: Q(assessment_status="overdue"), ("next_assessment_due",)),
+     lambda today: assessment_status_ranges(today)["overdue"], ("next_assessment_due",)),
     ("due_soon", "Due within 14 days",
      "The LVEF assessment falls due soon (S6): check it is booked.",
-     lambda today: Q(assessment_status="due_soon"), ("next_assessment_due",)),
+     lambda today: assessment_status_ranges(today)["due_soon"], ("next_assessment_due",)),
     ("hold_discontinue", "Hold or discontinue recommended",
      "The LVEF decline meets the label's criteria (H1-H4): tell the oncologist.",
      lambda today: Q(recommendation__in=("hold", "discontinue")), ("-latest_date",)),
@@ -250,14 +259,14 @@ WORKLIST_SECTIONS = (
      lambda today: Q(hold_not_actioned=True), ("-latest_date",)),
     ("infusion_during_hold", "Infusion during hold",
      "An infusion is recorded inside a treatment hold (H5): check the record.",
-     lambda today: Q(infusion_during_hold=True), ("patient__mrn",)),
+     lambda today: Q(infusion_during_hold=True), ()),
     ("reload_dose_due", "Reload dose due",
      "More than a week past the scheduled dose: the next dose is a loading dose (D1).",
-     lambda today: Q(reload_dose_due=True), ("patient__mrn",)),
+     lambda today: Q(reload_dose_due=True), ()),
     ("high_risk", "High co-treatment risk",
      "Anthracycline with cyclophosphamide, concurrent anthracycline or a high cumulative "
      "dose (C7).",
-     lambda today: Q(cotreatment_risk="high"), ("patient__mrn",)),
+     lambda today: Q(cotreatment_risk="high"), ()),
 )  # fmt: skip
 SECTION_ROWS = 15  # per section on screen; "See all" opens the rest in the patient list
 
@@ -266,18 +275,48 @@ def worklist(today: date, query: str = "", limit: int | None = SECTION_ROWS):
     """The worklist's sections from the stored statuses: one query for every count, one per
     section for its first rows; none grows with the number of patients."""
     statuses = stored_statuses(today, query)
-    counts = statuses.aggregate(evaluated_for=Min("evaluated_for"), total=Count("pk"))
+    members = {key: statuses.filter(cond(today)) for key, _, _, cond, _ in WORKLIST_SECTIONS}
+    counts = _counts(
+        {
+            **members,
+            "total": statuses,
+        }
+    )
+    counts["evaluated_for"] = statuses.aggregate(day=Min("evaluated_for"))["day"]
     sections = []
-    for key, title, description, condition, order in WORKLIST_SECTIONS:
-        members = statuses.filter(condition(today))
-        rows = members.order_by(*order, "patient__mrn")
+    for key, title, description, _, order in WORKLIST_SECTIONS:
+        # Ties in recording order (patient id), so that an index gives the first rows in order.
+        rows = members[key].order_by(*order, "patient_id").defer(*ROW_UNUSED)
         if limit is not None:
             rows = rows[:limit]
         rows = [stored_row(s, today) for s in rows]
-        # Each count reads its section's index; the rows tell it when they are all there.
-        count = len(rows) if limit is None or len(rows) < limit else members.count()
-        sections.append(WorklistSection(key, title, description, rows, count))
+        sections.append(WorklistSection(key, title, description, rows, counts[key]))
     return sections, counts
+
+
+# Fields stored_row does not read: not loaded (reading a deferred field would cost a query).
+ROW_UNUSED = (
+    "evaluated_at",
+    "patient__sex",
+    "patient__notes",
+    "patient__created_at",
+    "patient__updated_at",
+    "patient__entered_in_error_reason",
+    "patient__entered_in_error_at",
+)
+
+
+def _counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """Every count in one query: SELECT (SELECT COUNT(*) ...), ... - each subquery still reads
+    only its own section's index."""
+    parts, params = [], []
+    for qs in querysets.values():
+        sql, qs_params = qs.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS section)")  # noqa: S608 - ORM SQL
+        params.extend(qs_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return dict(zip(querysets, cursor.fetchone(), strict=True))
 
 
 SECTION_FILTERS = {key: condition for key, _, _, condition, _ in WORKLIST_SECTIONS}
