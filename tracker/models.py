@@ -458,6 +458,7 @@ class MonitoringStatus(models.Model):
     flags = models.CharField(max_length=1000, blank=True)
     # The flags that are worklist sections, as columns with partial indexes: counting a section
     # reads only its own patients, however many patients there are.
+    hold_recommended = models.BooleanField(default=False, help_text="hold or discontinue")
     baseline_missing = models.BooleanField(default=False)
     hold_not_actioned = models.BooleanField(default=False)
     infusion_during_hold = models.BooleanField(default=False)

@@ -237,38 +237,41 @@ class WorklistSection:
 
 
 # What a nurse acts on, in order of urgency; a patient appears in every section that applies.
-# (key, title, description, condition on the stored status, order)
+# (key, title, description, condition on the stored status, order: ties in recording order,
+# and each order is the order of the section's index in models.MonitoringStatus)
 WORKLIST_SECTIONS = (
     ("overdue", "Assessment overdue",
      "The LVEF assessment is past its due date (S6): book the scan.",
-     lambda today: assessment_status_ranges(today)["overdue"], ("next_assessment_due",)),
+     lambda today: assessment_status_ranges(today)["overdue"],
+     ("next_assessment_due", "patient_id")),
     ("due_soon", "Due within 14 days",
      "The LVEF assessment falls due soon (S6): check it is booked.",
-     lambda today: assessment_status_ranges(today)["due_soon"], ("next_assessment_due",)),
+     lambda today: assessment_status_ranges(today)["due_soon"],
+     ("next_assessment_due", "patient_id")),
     ("hold_discontinue", "Hold or discontinue recommended",
      "The LVEF decline meets the label's criteria (H1-H4): tell the oncologist.",
-     lambda today: Q(recommendation__in=("hold", "discontinue")), ("-latest_date",)),
+     lambda today: Q(hold_recommended=True), ("-latest_date", "-patient_id")),
     ("may_resume", "May resume",
      "LVEF has recovered during a cardiac hold (H2): the oncologist may resume treatment.",
-     lambda today: Q(recommendation="may_resume"), ("-latest_date",)),
+     lambda today: Q(recommendation="may_resume"), ("-latest_date", "-patient_id")),
     ("baseline_missing", "Baseline missing",
      "No baseline LVEF before the first infusion (B2).",
-     lambda today: Q(baseline_missing=True), ("next_assessment_due",)),
+     lambda today: Q(baseline_missing=True), ("next_assessment_due", "patient_id")),
     ("hold_not_actioned", "Hold not actioned",
      "Infusions were given after an LVEF that met the hold criteria (H5).",
-     lambda today: Q(hold_not_actioned=True), ("-latest_date",)),
+     lambda today: Q(hold_not_actioned=True), ("-latest_date", "-patient_id")),
     ("infusion_during_hold", "Infusion during hold",
      "An infusion is recorded inside a treatment hold (H5): check the record.",
-     lambda today: Q(infusion_during_hold=True), ()),
+     lambda today: Q(infusion_during_hold=True), ("patient_id",)),
     ("reload_dose_due", "Reload dose due",
      "More than a week past the scheduled dose: the next dose is a loading dose (D1).",
-     lambda today: Q(reload_dose_due=True), ()),
+     lambda today: Q(reload_dose_due=True), ("patient_id",)),
     ("high_risk", "High co-treatment risk",
      "Anthracycline with cyclophosphamide, concurrent anthracycline or a high cumulative "
      "dose (C7).",
-     lambda today: Q(cotreatment_risk="high"), ()),
+     lambda today: Q(cotreatment_risk="high"), ("patient_id",)),
 )  # fmt: skip
-SECTION_ROWS = 15  # per section on screen; "See all" opens the rest in the patient list
+SECTION_ROWS = 10  # per section on screen; "See all" opens the rest in the patient list
 
 
 def worklist(today: date, query: str = "", limit: int | None = SECTION_ROWS):
@@ -285,8 +288,7 @@ def worklist(today: date, query: str = "", limit: int | None = SECTION_ROWS):
     counts["evaluated_for"] = statuses.aggregate(day=Min("evaluated_for"))["day"]
     sections = []
     for key, title, description, _, order in WORKLIST_SECTIONS:
-        # Ties in recording order (patient id), so that an index gives the first rows in order.
-        rows = members[key].order_by(*order, "patient_id").defer(*ROW_UNUSED)
+        rows = members[key].order_by(*order).defer(*ROW_UNUSED)
         if limit is not None:
             rows = rows[:limit]
         rows = [stored_row(s, today) for s in rows]

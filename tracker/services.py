@@ -249,6 +249,7 @@ def _status_row(evaluated, today, now) -> MonitoringStatus:
         lvef_drop=s.lvef_drop,
         doxorubicin_equivalent_mg_m2=s.doxorubicin_equivalent_mg_m2,
         flags=f";{';'.join(stored_flags)};" if stored_flags else "",
+        hold_recommended=s.recommendation in ("hold", "discontinue"),
         **{column: code in s.flags for column, code in MonitoringStatus.SECTION_FLAGS.items()},
     )
 
