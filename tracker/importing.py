@@ -66,6 +66,11 @@ def _text(max_length):
     return parse
 
 
+def _shown(value: str) -> str:
+    """A bad value quoted in a message, cut short: the message must stay readable."""
+    return repr(value if len(value) <= 40 else value[:40] + "…")
+
+
 def _date(value):
     if not isinstance(value, str):
         raise ValueError("must be a date written YYYY-MM-DD")
@@ -74,7 +79,7 @@ def _date(value):
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"must be a date written YYYY-MM-DD, not {value!r}") from None
+        raise ValueError(f"must be a date written YYYY-MM-DD, not {_shown(value)}") from None
 
 
 def _number(value):
@@ -310,7 +315,8 @@ def validate_document(doc) -> tuple[list[str], list[_Patient]]:
         if mrn is not None:
             if mrn in first_seen:
                 v.error(
-                    f"{p_path}.mrn", f"duplicate MRN {mrn!r} (also patients[{first_seen[mrn]}])"
+                    f"{p_path}.mrn",
+                    f"duplicate MRN {_shown(mrn)} (also patients[{first_seen[mrn]}])",
                 )
             else:
                 first_seen[mrn] = p_index

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, Min, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 
 from tracker import monitoring
 from tracker.models import (
@@ -180,36 +180,65 @@ def _stored_lvef(value, day, modality):
     return monitoring.LvefMeasurement(day, value, modality)
 
 
-def stored_row(status: MonitoringStatus, today: date) -> EvaluatedPatient:
-    """A stored status (with its patient and SQL assessment_status) in the shape the screens
-    use for a fresh evaluation."""
-    flags = [code for code in status.flags.split(";") if code]
-    if status.assessment_status == "overdue":
+# What the screens read of a stored status: values, not model instances (a worklist reads up
+# to 90 rows and a page of the patient list 50; building instances cost more than the SQL).
+ROW_FIELDS = (
+    "patient_id",
+    "patient__mrn",
+    "patient__given_name",
+    "patient__family_name",
+    "patient__date_of_birth",
+    "phase",
+    "next_assessment_due",
+    "assessment_status",
+    "recommendation",
+    "recommendation_reason",
+    "cotreatment_risk",
+    "ctrcd",
+    "baseline_value",
+    "baseline_date",
+    "latest_value",
+    "latest_date",
+    "latest_modality",
+    "lvef_drop",
+    "doxorubicin_equivalent_mg_m2",
+    "flags",
+)
+
+
+def stored_rows(statuses: QuerySet[MonitoringStatus], today: date) -> list[EvaluatedPatient]:
+    return [stored_row(values, today) for values in statuses.values(*ROW_FIELDS)]
+
+
+def stored_row(row: dict, today: date) -> EvaluatedPatient:
+    """A stored status (values of ROW_FIELDS, with the SQL assessment_status) in the shape the
+    screens use for a fresh evaluation; S6's flags come from the status of today."""
+    flags = [code for code in row["flags"].split(";") if code]
+    if row["assessment_status"] == "overdue":
         flags.append("ASSESSMENT_OVERDUE")
-    elif status.assessment_status == "due_soon":
+    elif row["assessment_status"] == "due_soon":
         flags.append("ASSESSMENT_DUE_SOON")
-    due = status.next_assessment_due
-    patient = status.patient
+    due = row["next_assessment_due"]
     return EvaluatedPatient(
-        patient.pk,
-        patient.mrn,
-        patient.given_name,
-        patient.family_name,
-        patient.date_of_birth,
+        row["patient_id"],
+        row["patient__mrn"],
+        row["patient__given_name"],
+        row["patient__family_name"],
+        row["patient__date_of_birth"],
         monitoring.PatientStatus(
             as_of=today,
-            phase=status.phase,
-            baseline=_stored_lvef(status.baseline_value, status.baseline_date, ""),
-            latest=_stored_lvef(status.latest_value, status.latest_date, status.latest_modality),
-            lvef_drop=status.lvef_drop,
-            ctrcd=status.ctrcd,
+            phase=row["phase"],
+            baseline=_stored_lvef(row["baseline_value"], row["baseline_date"], ""),
+            latest=_stored_lvef(row["latest_value"], row["latest_date"], row["latest_modality"]),
+            lvef_drop=row["lvef_drop"],
+            ctrcd=row["ctrcd"],
             next_assessment_due=due,
             days_until_due=(due - today).days if due else None,
-            assessment_status=status.assessment_status,
-            recommendation=status.recommendation,
-            recommendation_reason=status.recommendation_reason,
-            cotreatment_risk=status.cotreatment_risk,
-            doxorubicin_equivalent_mg_m2=status.doxorubicin_equivalent_mg_m2,
+            assessment_status=row["assessment_status"],
+            recommendation=row["recommendation"],
+            recommendation_reason=row["recommendation_reason"],
+            cotreatment_risk=row["cotreatment_risk"],
+            doxorubicin_equivalent_mg_m2=row["doxorubicin_equivalent_mg_m2"],
             flags=tuple(sorted(set(flags))),
         ),
     )
@@ -220,7 +249,7 @@ def stored_statuses(today: date, query: str = "") -> QuerySet[MonitoringStatus]:
     statuses = MonitoringStatus.objects.all()
     if query:
         statuses = statuses.filter(patient__in=search(Patient.objects.all(), query))
-    return with_assessment_status(statuses.select_related("patient"), today)
+    return with_assessment_status(statuses, today)
 
 
 @dataclass(frozen=True)
@@ -276,36 +305,20 @@ SECTION_ROWS = 10  # per section on screen; "See all" opens the rest in the pati
 
 def worklist(today: date, query: str = "", limit: int | None = SECTION_ROWS):
     """The worklist's sections from the stored statuses: one query for every count, one per
-    section for its first rows; none grows with the number of patients."""
+    section for its first rows (each read from the section's own index); none grows with the
+    number of patients."""
     statuses = stored_statuses(today, query)
     members = {key: statuses.filter(cond(today)) for key, _, _, cond, _ in WORKLIST_SECTIONS}
-    counts = _counts(
-        {
-            **members,
-            "total": statuses,
-        }
-    )
-    counts["evaluated_for"] = statuses.aggregate(day=Min("evaluated_for"))["day"]
+    counts = _counts({**members, "total": statuses})
     sections = []
     for key, title, description, _, order in WORKLIST_SECTIONS:
-        rows = members[key].order_by(*order).defer(*ROW_UNUSED)
+        rows = members[key].order_by(*order)
         if limit is not None:
             rows = rows[:limit]
-        rows = [stored_row(s, today) for s in rows]
-        sections.append(WorklistSection(key, title, description, rows, counts[key]))
+        sections.append(
+            WorklistSection(key, title, description, stored_rows(rows, today), counts[key])
+        )
     return sections, counts
-
-
-# Fields stored_row does not read: not loaded (reading a deferred field would cost a query).
-ROW_UNUSED = (
-    "evaluated_at",
-    "patient__sex",
-    "patient__notes",
-    "patient__created_at",
-    "patient__updated_at",
-    "patient__entered_in_error_reason",
-    "patient__entered_in_error_at",
-)
 
 
 def _counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
@@ -316,9 +329,17 @@ def _counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
         sql, qs_params = qs.order_by().values("pk").query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS section)")  # noqa: S608 - ORM SQL
         params.extend(qs_params)
+    table = connection.ops.quote_name(MonitoringStatus._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        return dict(zip(querysets, cursor.fetchone(), strict=True))
+        cursor.execute(
+            f"SELECT {', '.join(parts)}, (SELECT MIN(evaluated_for) FROM {table})",  # noqa: S608
+            params,
+        )
+        *numbers, oldest = cursor.fetchone()
+    counts = dict(zip(querysets, numbers, strict=True))
+    # The day the oldest stored status was computed for (a missed nightly refresh shows).
+    counts["evaluated_for"] = date.fromisoformat(oldest) if isinstance(oldest, str) else oldest
+    return counts
 
 
 SECTION_FILTERS = {key: condition for key, _, _, condition, _ in WORKLIST_SECTIONS}

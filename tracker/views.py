@@ -63,10 +63,9 @@ def worklist(request):
         return _worklist_csv(sections)
     matches = []
     if query:  # a search shows every matching patient, in a section or not
-        matches = [
-            selectors.stored_row(s, today)
-            for s in selectors.stored_statuses(today, query).order_by("patient__mrn")[:SECTION_ROWS]
-        ]
+        matches = selectors.stored_rows(
+            selectors.stored_statuses(today, query).order_by("patient__mrn")[:PAGE_SIZE], today
+        )
     stale = counts["evaluated_for"] is not None and counts["evaluated_for"] < today
     return render(
         request,
@@ -168,8 +167,9 @@ def patient_list(request):
                 statuses = statuses.filter(selectors.SECTION_FILTERS[value](today))
             else:
                 statuses = statuses.filter(**{name: value})
-    page = Paginator(statuses.order_by("patient__mrn"), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [selectors.stored_row(s, today) for s in page]
+    ordered = statuses.order_by("patient__mrn").values(*selectors.ROW_FIELDS)
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [selectors.stored_row(values, today) for values in page]
     filters = [
         (name, label, [(v, FILTER_LABELS.get(v, v)) for v in values])
         for name, (label, values) in PATIENT_FILTERS.items()

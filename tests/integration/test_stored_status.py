@@ -37,8 +37,7 @@ def assert_stored_equals_fresh():
         e.pk: e.status for e in selectors.evaluate_patients(selectors.active_patients(), TODAY)
     }
     stored = {
-        row.pk: row.status
-        for row in (selectors.stored_row(s, TODAY) for s in selectors.stored_statuses(TODAY))
+        row.pk: row.status for row in selectors.stored_rows(selectors.stored_statuses(TODAY), TODAY)
     }
     assert stored.keys() == fresh.keys()
     for pk, status in fresh.items():

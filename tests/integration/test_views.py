@@ -108,8 +108,8 @@ def test_worklist_queries_do_not_grow_with_patients(
         CoTreatmentFactory(patient=patient, drug="cyclophosphamide")  # AC: high risk (C3)
     with django_assert_max_num_queries(26):
         page = oncologist_client.get("/").content.decode()
-    assert 'data-mrn="P000"' in section(page, "hold_discontinue")
-    assert 'data-mrn="P000"' in section(page, "high_risk")
+    assert 'data-mrn="P000"' in section(page, "high_risk")  # recording order
+    assert f'data-count="hold_discontinue">{n}<' in page
 
 
 # --- patient list ----------------------------------------------------------------------------
