@@ -423,7 +423,7 @@ def patient_history(patient: Patient) -> PatientHistory:
     newest first; a fixed number of queries."""
     from django.db.models import Prefetch
 
-    by = ("entered_in_error_by", "created_by", "updated_by")
+    by = ("entered_in_error_by", "created_by")
     courses = list(
         TreatmentCourse.objects.filter(patient=patient)
         .select_related(*by)

@@ -68,6 +68,17 @@ TEMPLATES = [
 
 # DATABASE_URL unset means a SQLite file in the project folder (git-ignored).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (the two-command set-up): WAL lets pages read while a request writes; a writing
+    # transaction takes the lock when it begins (IMMEDIATE) and waits for it up to 20 s instead
+    # of failing half-way with "database is locked"; every commit is still synced (FULL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "tracker.User"

@@ -3,6 +3,7 @@ from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -176,3 +177,51 @@ def _patient_row(row, prefix: str) -> str:
         f'<td><span class="badge text-bg-{recommendation_colour(s.recommendation)}">'
         f"{e(recommendation_label(s.recommendation))}</span>{risk}</td>\n<td>{flags}</td></tr>"
     )
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+@register.simple_tag
+def history_rows(entries, mrn, changeable):
+    """The timeline's history table, newest first, built as strings like patient_rows (a long
+    history is hundreds of rows). Records entered in error are struck through, with the reason,
+    who and when, and offer no edit."""
+    if not entries:
+        return mark_safe(  # noqa: S308 - constant text
+            '<tr><td colspan="5" class="text-muted">Nothing recorded yet.</td></tr>'
+        )
+    e = html.escape
+    base = reverse("tracker:patient", args=[mrn])
+    lines = []
+    for entry in entries:
+        record = entry.record
+        struck = ' class="entered-in-error"' if record.entered_in_error else ""
+        notes = f'<div class="small text-muted">{e(record.notes)}</div>' if record.notes else ""
+        error = ""
+        actions = ""
+        if record.entered_in_error:
+            by = _person(record.entered_in_error_by)
+            when = timezone.localtime(record.entered_in_error_at).strftime("%d %b %Y %H:%M")
+            error = (
+                f'<div class="small text-danger">Entered in error: '
+                f"{e(record.entered_in_error_reason)} ({e(by) + ', ' if by else ''}{when})</div>"
+            )
+        elif entry.kind in changeable:
+            url = f"{base}{entry.kind}/{record.pk}/"
+            actions = (
+                f'<a class="btn btn-sm btn-link p-0 me-2" href="{e(url)}edit/">Edit</a>'
+                f'<a class="btn btn-sm btn-link p-0 text-danger" href="{e(url)}entered-in-error/">'
+                "Entered in error</a>"
+            )
+        row_class = "entered-in-error-row" if record.entered_in_error else ""
+        lines.append(
+            f'<tr class="{row_class}" data-kind="{entry.kind}">'
+            f'<td class="text-nowrap"><span{struck}>{_day(entry.date)}</span></td>'
+            f"<td><span{struck}>{e(entry.label)}</span></td>"
+            f"<td><span{struck}>{e(entry.summary)}</span>{notes}{error}</td>"
+            f'<td class="small text-muted">{e(_person(record.created_by))}</td>'
+            f'<td class="text-nowrap d-print-none">{actions}</td></tr>'
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped
