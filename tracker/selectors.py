@@ -3,6 +3,7 @@ dataclasses with a fixed number of queries (one per table, whatever the number o
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -304,42 +305,82 @@ SECTION_ROWS = 10  # per section on screen; "See all" opens the rest in the pati
 
 
 def worklist(today: date, query: str = "", limit: int | None = SECTION_ROWS):
-    """The worklist's sections from the stored statuses: one query for every count, one per
-    section for its first rows (each read from the section's own index); none grows with the
-    number of patients."""
+    """The worklist's sections from the stored statuses in three queries, however many
+    patients: every count; the first patient ids of every section (each read from the
+    section's own index); the rows themselves."""
     statuses = stored_statuses(today, query)
-    members = {key: statuses.filter(cond(today)) for key, _, _, cond, _ in WORKLIST_SECTIONS}
-    counts = _counts({**members, "total": statuses})
+    if query:
+        counts_sql, ids_sql = _worklist_sql(statuses, today, limit)
+    else:  # the everyday worklist: the same SQL all day long, compiled once
+        counts_sql, ids_sql = _everyday_worklist_sql(
+            today, limit, settings.ASSESSMENT_DUE_SOON_DAYS
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(*counts_sql)
+        *numbers, oldest = cursor.fetchone()
+        cursor.execute(*ids_sql)
+        found = cursor.fetchall()
+    keys = [key for key, *_ in WORKLIST_SECTIONS]
+    counts = dict(zip([*keys, "total"], numbers, strict=True))
+    # The day the oldest stored status was computed for (a missed nightly refresh shows).
+    counts["evaluated_for"] = date.fromisoformat(oldest) if isinstance(oldest, str) else oldest
+    ids = {key: [] for key in keys}
+    for index, pk in found:
+        ids[keys[index]].append(pk)
+    wanted = {pk for section in ids.values() for pk in section}
+    rows = stored_rows(statuses.filter(patient_id__in=wanted), today) if wanted else []
+    by_id = {row.pk: row for row in rows}
     sections = []
     for key, title, description, _, order in WORKLIST_SECTIONS:
-        rows = members[key].order_by(*order)
-        if limit is not None:
-            rows = rows[:limit]
-        sections.append(
-            WorklistSection(key, title, description, stored_rows(rows, today), counts[key])
-        )
+        # The database chose each section's first rows in its order; the same order, applied
+        # here, lays them out (a UNION does not promise to keep its parts' order).
+        section_rows = _ordered([by_id[pk] for pk in ids[key]], order)
+        sections.append(WorklistSection(key, title, description, section_rows, counts[key]))
     return sections, counts
 
 
-def _counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
-    """Every count in one query: SELECT (SELECT COUNT(*) ...), ... - each subquery still reads
-    only its own section's index."""
-    parts, params = [], []
-    for qs in querysets.values():
-        sql, qs_params = qs.order_by().values("pk").query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS section)")  # noqa: S608 - ORM SQL
-        params.extend(qs_params)
+ORDER_KEYS = {
+    "next_assessment_due": lambda r: r.status.next_assessment_due,
+    "latest_date": lambda r: r.status.latest.date if r.status.latest else None,
+    "patient_id": lambda r: r.pk,
+}
+
+
+def _ordered(rows: list[EvaluatedPatient], order: tuple[str, ...]) -> list[EvaluatedPatient]:
+    for field in reversed(order):  # stable sorts, last key first
+        key = ORDER_KEYS[field.lstrip("-")]
+        rows.sort(key=lambda r: (key(r) is not None, key(r)), reverse=field.startswith("-"))
+    return rows
+
+
+@functools.lru_cache(maxsize=8)
+def _everyday_worklist_sql(today: date, limit: int | None, due_soon_days: int):
+    return _worklist_sql(stored_statuses(today), today, limit)
+
+
+def _worklist_sql(statuses: QuerySet[MonitoringStatus], today: date, limit: int | None):
+    """Two statements: every count (SELECT (SELECT COUNT(*) ...), ..., each subquery reading
+    its section's index) with the oldest evaluation date; and each section's first patient
+    ids (a UNION ALL of the sections' own ordered, limited queries)."""
+    counts, ids, count_params, id_params = [], [], [], []
+    for index, (_, _, _, condition, order) in enumerate(WORKLIST_SECTIONS):
+        members = statuses.filter(condition(today))
+        sql, params = members.order_by().values("pk").query.sql_with_params()
+        counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS section)")  # noqa: S608 - ORM SQL
+        count_params.extend(params)
+        first = members.order_by(*order).values("patient_id")
+        sql, params = (first if limit is None else first[:limit]).query.sql_with_params()
+        ids.append(f"SELECT {index} AS section, s.patient_id FROM ({sql}) AS s")  # noqa: S608
+        id_params.extend(params)
+    sql, params = statuses.order_by().values("pk").query.sql_with_params()
+    counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS section)")  # noqa: S608 - ORM SQL
+    count_params.extend(params)
     table = connection.ops.quote_name(MonitoringStatus._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(parts)}, (SELECT MIN(evaluated_for) FROM {table})",  # noqa: S608
-            params,
-        )
-        *numbers, oldest = cursor.fetchone()
-    counts = dict(zip(querysets, numbers, strict=True))
-    # The day the oldest stored status was computed for (a missed nightly refresh shows).
-    counts["evaluated_for"] = date.fromisoformat(oldest) if isinstance(oldest, str) else oldest
-    return counts
+    counts.append(f"(SELECT MIN(evaluated_for) FROM {table})")  # noqa: S608 - table name
+    return (
+        ("SELECT " + ", ".join(counts), tuple(count_params)),  # noqa: S608 - ORM SQL
+        (" UNION ALL ".join(ids), tuple(id_params)),
+    )
 
 
 SECTION_FILTERS = {key: condition for key, _, _, condition, _ in WORKLIST_SECTIONS}
