@@ -82,6 +82,12 @@ def _insert(model: type[models.Model], rows: Sequence[dict], constants: dict) ->
             line[index] = None if value is None else adapt(value)
         values.append(line)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: an order of magnitude above INSERTs
+            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for line in values:
+                    copy.write_row(line)
+            return
         for start in range(0, len(values), 5000):
             cursor.executemany(sql, values[start : start + 5000])
 
