@@ -477,7 +477,13 @@ class MonitoringStatus(models.Model):
         indexes = [
             models.Index(fields=["next_assessment_due", "patient"], name="status_due_idx"),
             models.Index(
-                fields=["recommendation", "latest_date"], name="status_recommendation_idx"
+                fields=["latest_date", "patient"],
+                condition=Q(hold_recommended=True),
+                name="status_hold_idx",
+            ),
+            models.Index(
+                fields=["recommendation", "latest_date", "patient"],
+                name="status_recommendation_idx",
             ),
             models.Index(fields=["cotreatment_risk", "patient"], name="status_risk_idx"),
             models.Index(fields=["phase"], name="status_phase_idx"),
@@ -504,3 +510,15 @@ class MonitoringStatus(models.Model):
 
     def __str__(self):
         return f"{self.patient_id}: {self.phase}, {self.recommendation}"
+
+
+class WorklistVersion(models.Model):
+    """One row whose value changes (to a new random number) in the transaction of every change
+    of stored statuses, so that the worklist's counts and first rows can be reused until the
+    next change (selectors.worklist). A random value, not a counter: a rolled-back change brings
+    back the old value together with the old data, so a value always names one state."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"worklist version {self.version}"

@@ -21,6 +21,7 @@ from tracker.models import (
     Patient,
     TreatmentCourse,
     TreatmentHold,
+    WorklistVersion,
 )
 
 
@@ -310,16 +311,14 @@ def worklist(today: date, query: str = "", limit: int | None = SECTION_ROWS):
     section's own index); the rows themselves."""
     statuses = stored_statuses(today, query)
     if query:
-        counts_sql, ids_sql = _worklist_sql(statuses, today, limit)
-    else:  # the everyday worklist: the same SQL all day long, compiled once
-        counts_sql, ids_sql = _everyday_worklist_sql(
-            today, limit, settings.ASSESSMENT_DUE_SOON_DAYS
+        numbers, oldest, found = _run(*_worklist_sql(statuses, today, limit))
+    else:
+        # The everyday worklist: read again only when the statuses changed (a new version) or
+        # the day did, since overdue and due soon are computed from today.
+        version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True)
+        numbers, oldest, found = _everyday_worklist(
+            today, limit, settings.ASSESSMENT_DUE_SOON_DAYS, version.first()
         )
-    with connection.cursor() as cursor:
-        cursor.execute(*counts_sql)
-        *numbers, oldest = cursor.fetchone()
-        cursor.execute(*ids_sql)
-        found = cursor.fetchall()
     keys = [key for key, *_ in WORKLIST_SECTIONS]
     counts = dict(zip([*keys, "total"], numbers, strict=True))
     # The day the oldest stored status was computed for (a missed nightly refresh shows).
@@ -353,9 +352,19 @@ def _ordered(rows: list[EvaluatedPatient], order: tuple[str, ...]) -> list[Evalu
     return rows
 
 
-@functools.lru_cache(maxsize=8)
-def _everyday_worklist_sql(today: date, limit: int | None, due_soon_days: int):
-    return _worklist_sql(stored_statuses(today), today, limit)
+def _run(counts_sql, ids_sql):
+    with connection.cursor() as cursor:
+        cursor.execute(*counts_sql)
+        *numbers, oldest = cursor.fetchone()
+        cursor.execute(*ids_sql)
+        return tuple(numbers), oldest, tuple(cursor.fetchall())
+
+
+@functools.lru_cache(maxsize=16)
+def _everyday_worklist(today: date, limit: int | None, due_soon_days: int, version: int | None):
+    """Counts and first ids of the worklist without a search, kept per process for one state of
+    the stored statuses (WorklistVersion) and one day; the rows are always read fresh."""
+    return _run(*_worklist_sql(stored_statuses(today), today, limit))
 
 
 def _worklist_sql(statuses: QuerySet[MonitoringStatus], today: date, limit: int | None):

@@ -1,6 +1,8 @@
 """Every write to clinical data goes through here: validated, atomic, attributed (created/updated
 by, django-simple-history) and never a delete."""
 
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from tracker.models import (
     TreatmentCourse,
     TreatmentHold,
     User,
+    WorklistVersion,
 )
 
 IMPORT_ACTOR_USERNAME = "import"
@@ -276,7 +279,16 @@ def status_refresh(patient_ids=None, *, today=None) -> int:
             [_status_row(e, today, now) for e in evaluated], batch_size=500
         )
         stored += len(evaluated)
+    worklist_changed()
     return stored
+
+
+def worklist_changed() -> None:
+    """Name the new state of the stored statuses (models.WorklistVersion), in the caller's
+    transaction: the worklist stops reusing what it read of the old one."""
+    version = secrets.randbits(62)
+    if not WorklistVersion.objects.filter(pk=1).update(version=version):
+        WorklistVersion.objects.create(pk=1, version=version)  # after a test flush
 
 
 def patient_id_of(record) -> int:

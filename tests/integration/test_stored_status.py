@@ -176,6 +176,7 @@ def test_overdue_is_derived_at_read_time_without_a_refresh(patient, client):
     assert "1 day overdue" in page
     assert "the nightly refresh" in page  # stale statuses are announced
     MonitoringStatus.objects.update(next_assessment_due=TODAY + timedelta(days=14))
+    services.worklist_changed()
     page = client.get("/").content.decode()
     soon = page[page.index('data-section="due_soon"') :]
     assert 'data-mrn="A1"' in soon[: soon.index("</section>")]
@@ -238,3 +239,15 @@ def test_timeline_records_equal_the_bulk_loaded_records():
     bulk = selectors.load_records(selectors.active_patients())
     for patient in selectors.active_patients():
         assert selectors.patient_history(patient).record == bulk[patient.pk], patient.mrn
+
+
+def test_the_worklist_is_not_stale_after_a_write(client, patient, nurse):
+    """Counts and first rows are reused between requests only while nothing changed."""
+    client.force_login(UserFactory(username="v", roles=["viewer"]))
+    first = client.get("/").content.decode()
+    assert 'data-count="hold_discontinue">0<' in first
+    services.lvef_create(
+        actor=nurse, patient=patient, date=ago(1), value=Decimal("44"), modality="echo"
+    )
+    second = client.get("/").content.decode()
+    assert 'data-count="hold_discontinue">1<' in second

@@ -218,10 +218,10 @@ def history_rows(entries, mrn, changeable):
         row_class = "entered-in-error-row" if record.entered_in_error else ""
         lines.append(
             f'<tr class="{row_class}" data-kind="{entry.kind}">'
-            f'<td class="text-nowrap"><span{struck}>{_day(entry.date)}</span></td>'
-            f"<td><span{struck}>{e(entry.label)}</span></td>"
-            f"<td><span{struck}>{e(entry.summary)}</span>{notes}{error}</td>"
-            f'<td class="small text-muted">{e(_person(record.created_by))}</td>'
-            f'<td class="text-nowrap d-print-none">{actions}</td></tr>'
+            f'\n<td class="text-nowrap"><span{struck}>{_day(entry.date)}</span></td>'
+            f"\n<td><span{struck}>{e(entry.label)}</span></td>"
+            f"\n<td><span{struck}>{e(entry.summary)}</span>{notes}{error}</td>"
+            f'\n<td class="small text-muted">{e(_person(record.created_by))}</td>'
+            f'\n<td class="text-nowrap d-print-none">{actions}</td></tr>'
         )
     return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped
