@@ -6,24 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tracker import monitoring, selectors
+from tracker.monitoring.report import REPORT_KEYS
 
-CSV_COLUMNS = (
-    "mrn",
-    "phase",
-    "baseline_lvef_date",
-    "baseline_lvef_value",
-    "baseline_lvef_modality",
-    "latest_lvef_date",
-    "latest_lvef_value",
-    "latest_lvef_modality",
-    "lvef_drop",
-    "ctrcd",
-    "next_assessment_due",
-    "assessment_status",
-    "recommendation",
-    "cotreatment_risk",
-    "doxorubicin_equivalent_mg_m2",
-    "flags",
+NESTED = ("baseline_lvef", "latest_lvef")
+# The report's keys, with the nested LVEF objects flattened (interchange.md, CSV format).
+CSV_COLUMNS = tuple(
+    column
+    for key in REPORT_KEYS
+    for column in ((f"{key}_date", f"{key}_value", f"{key}_modality") if key in NESTED else (key,))
 )
 
 
@@ -38,7 +28,7 @@ def flatten(row: dict) -> dict:
     """One CSV row: nested LVEF objects as baseline_lvef_date, ...; flags joined with ';'."""
     flat = {}
     for key, value in row.items():
-        if key in ("baseline_lvef", "latest_lvef"):
+        if key in NESTED:
             for part in ("date", "value", "modality"):
                 flat[f"{key}_{part}"] = "" if value is None else value[part]
         elif key == "flags":

@@ -1,11 +1,18 @@
+"""Personas shared by the integration and security tests. Imports stay inside the fixtures:
+tests/unit runs without Django (`pytest tests/unit -p no:django`)."""
+
 import pytest
 
-from tests.factories import UserFactory
+
+def _user(**kwargs):
+    from tests.factories import UserFactory
+
+    return UserFactory(**kwargs)
 
 
 @pytest.fixture
 def nurse(db):
-    return UserFactory(username="nurse", first_name="Nora", last_name="Navigator", roles=["nurse"])
+    return _user(username="nurse", first_name="Nora", last_name="Navigator", roles=["nurse"])
 
 
 @pytest.fixture
@@ -16,7 +23,7 @@ def nurse_client(client, nurse):
 
 @pytest.fixture
 def oncologist(db):
-    return UserFactory(
+    return _user(
         username="oncologist", first_name="Olu", last_name="Oncologist", roles=["oncologist"]
     )
 
@@ -29,7 +36,7 @@ def oncologist_client(client, oncologist):
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="admin", is_superuser=True)
+    return _user(username="admin", is_superuser=True)
 
 
 @pytest.fixture
