@@ -160,7 +160,10 @@ def record_update(
     record since, the update is refused (no silent overwrite) with who changed it and when."""
     if expected_updated_at is not None:
         current = (
-            type(record).objects.select_for_update().select_related("updated_by").get(pk=record.pk)
+            type(record)
+            .objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=record.pk)
         )
         if current.updated_at != expected_updated_at:
             who = current.updated_by
