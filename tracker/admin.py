@@ -79,11 +79,26 @@ def mark_entered_in_error(modeladmin, request, queryset):
     )
 
 
+class ConsistentForm(forms.ModelForm):
+    """The admin refuses what the clinic pages refuse: after the model's own checks, the rules
+    that span records (no hold overlapping another, nothing before the date of birth, ...)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:  # the record is incomplete; its own errors come first
+            return
+        try:
+            services.check_consistency(self.instance)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
 class ClinicalAdmin(SimpleHistoryAdmin):
     """No delete; saves go through the model's validation and record who changed what."""
 
     actions = [mark_entered_in_error]
     readonly_fields = AUDIT_FIELDS
+    form = ConsistentForm
 
     def has_delete_permission(self, request, obj=None):
         return False

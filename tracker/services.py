@@ -59,7 +59,7 @@ def _patient_of(record):
     return record.patient
 
 
-def _check_consistency(record):
+def check_consistency(record):
     """Cross-record rules of interchange.md; raises ValidationError keyed by field."""
     errors = {}
     patient = _patient_of(record)
@@ -116,7 +116,7 @@ def _save(record, *, actor):
     if record.pk is None:
         record.created_by = actor
     record.full_clean()
-    _check_consistency(record)
+    check_consistency(record)
     record._history_user = actor
     record.save()
     return record

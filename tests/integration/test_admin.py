@@ -117,3 +117,27 @@ def test_admin_edit_records_who(admin_client, admin_user):
     patient.refresh_from_db()
     assert (patient.given_name, patient.updated_by) == ("Augusta", admin_user)
     assert patient.history.latest("history_date").history_user == admin_user
+
+
+def test_admin_refuses_what_the_clinic_pages_refuse(admin_client):
+    """Rules across records hold in the admin too: a hold overlapping another is refused."""
+    from tests.factories import HoldFactory
+    from tracker.models import TreatmentHold
+
+    course = CourseFactory()
+    HoldFactory(course=course, start=date(2026, 3, 1), end=date(2026, 3, 20))
+    response = admin_client.post(
+        "/admin/tracker/treatmenthold/add/",
+        {"course": course.pk, "start": "2026-03-10", "reason": "other", "notes": ""},
+    )
+    assert response.status_code == 200
+    assert "overlaps another hold of this course" in response.content.decode()
+    assert TreatmentHold.objects.count() == 1
+
+
+def test_admin_form_with_missing_course_shows_the_field_error(admin_client):
+    response = admin_client.post(
+        "/admin/tracker/infusion/add/", {"date": "2026-01-05", "dose_mg": "480", "reaction": "none"}
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
