@@ -25,7 +25,7 @@ from tracker.models import (
 pytestmark = pytest.mark.django_db
 MODELS = (Patient, TreatmentCourse, Infusion, TreatmentHold, LvefMeasurement, CoTreatment)
 HYPOTHESIS = settings(
-    max_examples=120,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
