@@ -285,10 +285,6 @@ def _key_path(path, key):
     return f"{path}[{json.dumps(key[:50])}]"
 
 
-def _only(values, keys):
-    return {k: v for k, v in values.items() if k in keys}
-
-
 def validate_document(doc) -> tuple[list[str], list[_Patient]]:
     v = _Validator()
     if not isinstance(doc, dict):

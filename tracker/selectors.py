@@ -23,6 +23,7 @@ from tracker.models import (
     TreatmentHold,
     WorklistVersion,
 )
+from tracker.monitoring.lvef import HOLD_RECOMMENDATIONS
 
 
 def rule_settings() -> monitoring.RuleSettings:
@@ -414,7 +415,7 @@ def infusion_warnings(course: TreatmentCourse, data: dict) -> list[str]:
     (evaluated,) = evaluate_patients(Patient.objects.filter(pk=course.patient_id), as_of)
     status = evaluated.status
     warnings = []
-    if status.recommendation in ("hold", "discontinue"):
+    if status.recommendation in HOLD_RECOMMENDATIONS:
         warnings.append(
             f"The recommendation is to {status.recommendation} trastuzumab. "
             f"{status.recommendation_reason}"

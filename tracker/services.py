@@ -21,6 +21,7 @@ from tracker.models import (
     User,
     WorklistVersion,
 )
+from tracker.monitoring.lvef import HOLD_RECOMMENDATIONS
 
 IMPORT_ACTOR_USERNAME = "import"
 
@@ -51,7 +52,7 @@ def _clinical_dates(record):
     return {"start": record.start, "end": record.end}
 
 
-def _patient_of(record):
+def patient_of(record) -> Patient:
     if isinstance(record, Patient):
         return record
     if isinstance(record, (Infusion, TreatmentHold)):
@@ -62,7 +63,7 @@ def _patient_of(record):
 def check_consistency(record):
     """Cross-record rules of interchange.md; raises ValidationError keyed by field."""
     errors = {}
-    patient = _patient_of(record)
+    patient = patient_of(record)
     for field, value in _clinical_dates(record).items():
         if value is not None and patient.date_of_birth and value < patient.date_of_birth:
             errors.setdefault(field, []).append(consistency.BEFORE_BIRTH)
@@ -255,7 +256,7 @@ def _status_row(evaluated, today, now) -> MonitoringStatus:
         lvef_drop=s.lvef_drop,
         doxorubicin_equivalent_mg_m2=s.doxorubicin_equivalent_mg_m2,
         flags=f";{';'.join(stored_flags)};" if stored_flags else "",
-        hold_recommended=s.recommendation in ("hold", "discontinue"),
+        hold_recommended=s.recommendation in HOLD_RECOMMENDATIONS,
         **{column: code in s.flags for column, code in MonitoringStatus.SECTION_FLAGS.items()},
     )
 
@@ -292,11 +293,3 @@ def worklist_changed() -> None:
     version = secrets.randbits(62)
     if not WorklistVersion.objects.filter(pk=1).update(version=version):
         WorklistVersion.objects.create(pk=1, version=version)  # after a test flush
-
-
-def patient_id_of(record) -> int:
-    if isinstance(record, Patient):
-        return record.pk
-    if isinstance(record, (Infusion, TreatmentHold)):
-        return TreatmentCourse.objects.values_list("patient_id", flat=True).get(pk=record.course_id)
-    return record.patient_id

@@ -32,4 +32,4 @@ def _refresh_monitoring_status(sender, instance, raw=False, **kwargs):
     with SQL and refreshes explicitly."""
     if raw or sender not in CLINICAL_MODELS:
         return
-    services.status_refresh([services.patient_id_of(instance)])
+    services.status_refresh([services.patient_of(instance).pk])

@@ -27,7 +27,6 @@ from tracker.monitoring import FLAGS
 from tracker.templatetags import tracker_tags as tags
 
 PAGE_SIZE = 50
-SECTION_ROWS = selectors.SECTION_ROWS
 
 
 def _require(request, permission: str):
@@ -53,7 +52,9 @@ def worklist(request):
     query = search.cleaned_data["q"] if search.is_valid() else ""
     today = _today()
     as_csv = request.GET.get("format") == "csv"
-    sections, counts = selectors.worklist(today, query, limit=None if as_csv else SECTION_ROWS)
+    sections, counts = selectors.worklist(
+        today, query, limit=None if as_csv else selectors.SECTION_ROWS
+    )
     if as_csv:
         services.audit_event_record(
             "csv_download",

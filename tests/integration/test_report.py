@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CourseFactory, InfusionFactory, LvefFactory, PatientFactory
+from tests.unit.test_report import INTERCHANGE_EXAMPLE
 from tracker import selectors, services
 from tracker.models import LvefMeasurement
 
@@ -21,25 +22,7 @@ pytestmark = pytest.mark.django_db
 EXAMPLE_2 = Path(__file__).with_name("worked_example_2.json")
 
 # interchange.md, "Report": the report of worked example 2 of clinical-rules.md, key for key.
-EXPECTED_EXAMPLE_2 = {
-    "as_of": "2026-06-01",
-    "patients": [
-        {
-            "mrn": "A1001",
-            "phase": "active",
-            "baseline_lvef": {"date": "2025-12-20", "value": 62.0, "modality": "echo"},
-            "latest_lvef": {"date": "2026-03-18", "value": 46.0, "modality": "echo"},
-            "lvef_drop": 16.0,
-            "ctrcd": "moderate",
-            "next_assessment_due": "2026-06-18",
-            "assessment_status": "ok",
-            "recommendation": "hold",
-            "cotreatment_risk": "none",
-            "doxorubicin_equivalent_mg_m2": 0.0,
-            "flags": ["HOLD_NOT_ACTIONED", "LVEF_BELOW_LLN", "LVEF_HOLD_CRITERIA"],
-        }
-    ],
-}
+EXPECTED_EXAMPLE_2 = INTERCHANGE_EXAMPLE
 
 
 def report(*args):

@@ -47,6 +47,8 @@ MAY_RESUME = "may_resume"
 DISCONTINUE = "discontinue"
 NONE = "none"
 RECOMMENDATIONS = (CONTINUE, HOLD, MAY_RESUME, DISCONTINUE, NONE)
+# The recommendations that ask the clinician to withhold the drug (H2-H4).
+HOLD_RECOMMENDATIONS = (HOLD, DISCONTINUE)
 
 
 def hold_criterion(value: Decimal, baseline_value: Decimal | None, lln: Decimal) -> str | None:
