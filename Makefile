@@ -4,19 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# XStatic-Bootstrap's sdist needs an older setuptools in its build environment (constraints.txt).
-export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup migrate lint format e2e clean
+.PHONY: run test setup migrate lint format e2e clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt constraints.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+# The exact versions of requirements-dev.lock, checked by hash, wheels only: nothing is built at
+# install time, so a fresh machine with no pip cache installs what CI tested.
+$(VENV)/.installed: requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r requirements-dev.lock
 	touch $@
+
+# Regenerate the lock files after editing requirements*.txt (needs network access to the index).
+lock: setup
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/python -m uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	  --no-header requirements.txt -o requirements.lock
+	$(BIN)/python -m uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	  --no-header requirements-dev.txt -o requirements-dev.lock
 
 setup: $(VENV)/.installed
 

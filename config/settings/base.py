@@ -6,7 +6,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
-import xstatic.pkg.bootstrap
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -132,10 +131,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
-]
+# Bootstrap's dist files are committed under static/bootstrap/ (no CDN, nothing built at install).
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
