@@ -21,6 +21,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/session/keepalive/", accounts.session_keepalive, name="session_keepalive"),
+    # The admin's own password change too: its old-password guesses count towards the lock-out.
+    path("admin/password_change/", accounts.PasswordChangeView.as_view()),
     path("admin/", admin.site.urls),
     path("", include("tracker.urls")),
 ]

@@ -91,3 +91,15 @@ def test_the_right_old_password_still_changes_it(client, axes_on):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("granite-lantern-otter")
+
+
+def test_the_admin_password_change_counts_guesses_too(client, axes_on):
+    admin = UserFactory(username="boss", password=PASSWORD, is_superuser=True)
+    client.force_login(admin)
+    for _ in range(5):
+        response = client.post(
+            "/admin/password_change/",
+            {"old_password": "wrong", "new_password1": "x", "new_password2": "x"},
+        )
+    assert AuditEvent.objects.filter(action="login_failed", username="boss").count() == 5
+    assert "locked" in response.content.decode().lower()
