@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 from datetime import date
 
 from django.contrib import messages
@@ -49,9 +50,13 @@ def _patient(mrn: str) -> Patient:
 def worklist(request):
     _require(request, "view_patient")
     search = forms.PatientSearchForm(request.GET or None)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
+    query, search_error = _search_query(request, search)
     today = _today()
     as_csv = request.GET.get("format") == "csv"
+    if as_csv and search_error:
+        # Never the whole worklist in place of the search that was asked for (issue 9 #11).
+        messages.error(request, "The CSV was not downloaded.")
+        as_csv = False
     sections, counts = selectors.worklist(
         today, query, limit=None if as_csv else selectors.SECTION_ROWS
     )
@@ -82,6 +87,20 @@ def worklist(request):
             "today": today,
         },
     )
+
+
+def _search_query(request, search) -> tuple[str, bool]:
+    """The search text, or "" and an error message naming the problem (too long, a NUL):
+    a refused search is said, never silently dropped (issue 9 finding 11)."""
+    if not search.is_bound or search.is_valid():
+        return (search.cleaned_data["q"] if search.is_bound else ""), False
+    problems = " ".join(search.errors.get("q", [])) or "the search could not be read."
+    messages.error(
+        request,
+        f"Search ({search.fields['q'].label}): {problems} The search was not run; "
+        "shorten or correct it and try again.",
+    )
+    return "", True
 
 
 def _worklist_csv(sections):
@@ -131,8 +150,18 @@ def _worklist_csv(sections):
 
 
 def _csv_safe(text: str) -> str:
-    """Staff open CSV files in spreadsheets: neutralise cells that would run as formulas."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Staff open CSV files in spreadsheets: neutralise cells that would run as formulas, also
+    behind leading invisible characters (U+200B, U+FEFF: format, category Cf) or white space,
+    which spreadsheets skip (issue 9 finding 11)."""
+    if text[:1] in ("\t", "\r"):
+        return "'" + text
+    visible = next((c for c in text if not (c.isspace() or _invisible(c))), "")
+    first = unicodedata.normalize("NFKC", visible)  # a full-width ＝ reads as =
+    return "'" + text if first[:1] in ("=", "+", "-", "@") else text
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp")
 
 
 PATIENT_FILTERS = {
@@ -154,7 +183,7 @@ FILTER_LABELS = {
 def patient_list(request):
     _require(request, "view_patient")
     search = forms.PatientSearchForm(request.GET or None)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
+    query, _refused = _search_query(request, search)
     today = _today()
     statuses = selectors.stored_statuses(today, query)
     chosen = {}
