@@ -110,13 +110,8 @@ def test_audit_events_cannot_be_updated_even_in_sql():
     assert event.detail == ""
 
 
-def test_audit_events_cannot_be_deleted_in_sql_on_postgresql():
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite guards updates only (see migration 0004); PostgreSQL guards deletes too"
-        )
+def test_audit_events_cannot_be_deleted_in_sql():
+    """Both databases since issue 9, finding 6 (SQLite refused updates only before)."""
     event = services.audit_event_record("login", username="x")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
