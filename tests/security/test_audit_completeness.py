@@ -75,8 +75,9 @@ def test_record_forms_are_audited_as_reads(client, patient):
     client.get(f"/patients/A1001/lvef/{lvef.pk}/edit/", REMOTE_ADDR=ADDRESS)
     client.get("/patients/A1001/edit/", REMOTE_ADDR=ADDRESS)
     client.get("/patients/A1001/lvef/new/", REMOTE_ADDR=ADDRESS)
+    client.get(f"/patients/A1001/lvef/{lvef.pk}/entered-in-error/", REMOTE_ADDR=ADDRESS)
     seen = events("form_view")
-    assert [e.patient for e in seen] == [patient] * 3
+    assert [e.patient for e in seen] == [patient] * 4
     assert {e.ip_address for e in seen} == {ADDRESS}
 
 
@@ -163,6 +164,7 @@ def test_admin_views_of_patient_data_are_audited(admin_client, admin_user, patie
     admin_client.get(f"{base}{lvef.pk}/history/{version}/", REMOTE_ADDR=ADDRESS)
     admin_client.get(f"/admin/tracker/patient/{patient.pk}/change/", REMOTE_ADDR=ADDRESS)
     admin_client.get(f"/admin/tracker/patient/{patient.pk}/history/", REMOTE_ADDR=ADDRESS)
+    admin_client.get("/admin/tracker/auditevent/", REMOTE_ADDR=ADDRESS)
     seen = events("admin_view")
     assert [e.detail.split(":")[0] for e in seen] == [
         "admin change list",
@@ -171,8 +173,9 @@ def test_admin_views_of_patient_data_are_audited(admin_client, admin_user, patie
         f"admin historical version {version}",
         "admin change form",
         "admin history",
+        "admin change list",
     ]
-    assert [e.patient for e in seen] == [None] + [patient] * 5
+    assert [e.patient for e in seen] == [None] + [patient] * 5 + [None]
     assert {(e.user, e.ip_address) for e in seen} == {(admin_user, ADDRESS)}
     assert "1 row(s), search made" in seen[0].detail
     for event in seen:
