@@ -82,15 +82,20 @@ def check_consistency(record):
                 consistency.END_BEFORE_FIRST_INFUSION.format(first=first.date)
             )
 
+    # A course being added with its first records (the admin's inlines) has none stored yet.
+    course_stored = isinstance(record, (Infusion, TreatmentHold)) and record.course.pk
     if isinstance(record, Infusion) and record.course.end_date and record.date:
-        others = record.course.infusions.filter(entered_in_error=False).exclude(pk=record.pk)
-        first = min([record.date, *others.values_list("date", flat=True)])
+        stored = []
+        if course_stored:
+            others = record.course.infusions.filter(entered_in_error=False)
+            stored = others.exclude(pk=record.pk).values_list("date", flat=True)
+        first = min([record.date, *stored])
         if first > record.course.end_date:
             errors.setdefault("date", []).append(
                 f"the course ended on {record.course.end_date}, before its first infusion"
             )
 
-    if isinstance(record, TreatmentHold) and not record.entered_in_error:
+    if isinstance(record, TreatmentHold) and course_stored and not record.entered_in_error:
         others = record.course.holds.filter(entered_in_error=False).exclude(pk=record.pk)
         for other in others:
             if consistency.holds_overlap(record.start, record.end, other.start, other.end):
@@ -249,12 +254,12 @@ def record_update(
     Only the record's own fields may change (UPDATABLE_FIELDS), never its owner."""
     model = type(record)
     _refuse_unknown_fields(model, changes)
-    # The stored owner, not the in-memory one: a caller (the admin's form) may have set fields
-    # on the instance already. Both are locked and recomputed if they differ.
-    stored_owner = _owner_patient_id(model.objects.get(pk=record.pk))
-    lock_patients(stored_owner, _owner_patient_id(record))
+    lock_patients(_owner_patient_id(model.objects.get(pk=record.pk)))
     current = model.objects.select_for_update(of=("self",)).select_related("updated_by")
     current = current.get(pk=record.pk)
+    owner = OWNER_FIELDS.get(model)
+    if owner and getattr(record, f"{owner}_id") != getattr(current, f"{owner}_id"):
+        _refuse_unknown_fields(model, {owner: None})  # set on the instance by the caller
     if expected_updated_at is not None and current.updated_at != expected_updated_at:
         who = current.updated_by
         name = (who.get_full_name() or who.get_username()) if who else "someone"
@@ -268,11 +273,7 @@ def record_update(
         raise ValidationError("A record marked entered in error cannot be changed.")
     for field, value in changes.items():
         setattr(record, field, value)
-    saved = _save(record, actor=actor)
-    moved_from = stored_owner if stored_owner != _owner_patient_id(record) else None
-    if moved_from is not None:  # only a caller that set the owner itself gets here
-        status_refresh([moved_from])
-    return saved
+    return _save(record, actor=actor)
 
 
 @transaction.atomic
