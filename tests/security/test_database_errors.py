@@ -155,3 +155,17 @@ def test_the_session_is_saved_at_most_once_a_minute(client, monkeypatch):
     monkeypatch.setattr(db_middleware.time, "time", lambda: clock)
     client.get("/flags/")
     assert Session.objects.get().expire_date > first  # a minute on: the expiry moves
+
+
+def test_a_value_the_database_cannot_store_is_a_400_not_a_500(nurse_client, monkeypatch):
+    from django.db import DataError
+
+    PatientFactory(mrn="A1001")
+
+    def refuse(*args, **kwargs):
+        raise DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+
+    monkeypatch.setattr(views.selectors, "patient_history", refuse)
+    response = nurse_client.get("/patients/A1001/")
+    assert response.status_code == 400
+    assert "a value the database cannot store" in response.content.decode()
