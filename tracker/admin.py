@@ -110,22 +110,42 @@ class ClinicalAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def get_readonly_fields(self, request, obj=None):
+        # A record's patient or course is fixed once it exists (issue 9, finding 12): a record
+        # entered for the wrong patient is marked entered in error and recorded again.
+        owner = services.OWNER_FIELDS.get(self.model)
+        if obj is not None and owner:
+            return (owner, *super().get_readonly_fields(request, obj))
+        return super().get_readonly_fields(request, obj)
+
     def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        """Through the services, like the clinic pages: whitelisted fields only, the patient
+        locked, the record validated, attributed and its patient's status recomputed."""
+        _service_save(obj, form.changed_data if change else None, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
-        for instance in formset.save(commit=False):
-            instance.updated_by = request.user
-            if instance.pk is None:
-                instance.created_by = request.user
-            instance.save()
+        formset.save(commit=False)
+        for instance in formset.new_objects:
+            _service_save(instance, None, actor=request.user)
+        for instance, changed in formset.changed_objects:
+            _service_save(instance, changed, actor=request.user)
         formset.save_m2m()
 
 
+def _service_save(record, changed_fields, *, actor):
+    """The form has already set its values on the record; the services check and save them.
+    changed_fields None: a new record."""
+    if changed_fields is None:
+        return services.record_add(record, actor=actor)
+    changes = {name: getattr(record, name) for name in changed_fields}
+    return services.record_update(record, actor=actor, **changes)
+
+
 class ClinicalInline(admin.TabularInline):
+    """Inline rows go through the same checks across records as the main form (finding 11: an
+    LVEF dated 1900 was saved inline for a patient born in 1954)."""
+
+    form = ConsistentForm
     extra = 0
     show_change_link = True
     can_delete = False

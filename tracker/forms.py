@@ -26,7 +26,9 @@ class ClinicalForm(forms.ModelForm):
     """Dates as date pickers; notes kept short on screen. An edit form carries the version it was
     opened on (``version``), so that a save over someone else's change is refused."""
 
-    version = forms.CharField(widget=forms.HiddenInput)
+    # Not required: a missing or damaged version is reported by clean() as a message at the
+    # top of the form; an error on a hidden field would not be shown (issue 9, finding 11).
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,12 +43,20 @@ class ClinicalForm(forms.ModelForm):
             self.fields["notes"].widget = forms.Textarea(attrs={"rows": 2})
 
     def clean_version(self):
+        raw = self.cleaned_data.get("version") or ""
         try:
-            return datetime.fromisoformat(self.cleaned_data["version"])
+            version = datetime.fromisoformat(raw)
         except ValueError:
-            raise forms.ValidationError(
-                "The form's version is damaged: reload the record and try again."
-            ) from None
+            version = None
+        if version is None or version.tzinfo is None:  # ours always carry their offset
+            problem = "is missing" if not raw else "is damaged"
+            self.add_error(
+                None,
+                f"The form's version (the time the record was opened) {problem}, so it cannot "
+                "be checked against other people's changes: your changes were not saved. "
+                "Reload the record and enter them again.",
+            )
+        return version
 
 
 class PatientForm(ClinicalForm):

@@ -82,15 +82,20 @@ def check_consistency(record):
                 consistency.END_BEFORE_FIRST_INFUSION.format(first=first.date)
             )
 
+    # A course being added with its first records (the admin's inlines) has none stored yet.
+    course_stored = isinstance(record, (Infusion, TreatmentHold)) and record.course.pk
     if isinstance(record, Infusion) and record.course.end_date and record.date:
-        others = record.course.infusions.filter(entered_in_error=False).exclude(pk=record.pk)
-        first = min([record.date, *others.values_list("date", flat=True)])
+        stored = []
+        if course_stored:
+            others = record.course.infusions.filter(entered_in_error=False)
+            stored = others.exclude(pk=record.pk).values_list("date", flat=True)
+        first = min([record.date, *stored])
         if first > record.course.end_date:
             errors.setdefault("date", []).append(
                 f"the course ended on {record.course.end_date}, before its first infusion"
             )
 
-    if isinstance(record, TreatmentHold) and not record.entered_in_error:
+    if isinstance(record, TreatmentHold) and course_stored and not record.entered_in_error:
         others = record.course.holds.filter(entered_in_error=False).exclude(pk=record.pk)
         for other in others:
             if consistency.holds_overlap(record.start, record.end, other.start, other.end):
@@ -112,6 +117,88 @@ def _earliest_clinical_date(patient):
     return min(dates, default=None)
 
 
+def lock_patients(*patient_ids) -> None:
+    """Take the write lock of these patients (PostgreSQL: the rows, FOR NO KEY UPDATE) before
+    anything of theirs is written or evaluated, in key order so that two writers never wait on
+    each other in a circle. Writes for one patient then run one after the other, and each sees
+    the records the one before it committed (issue 9, finding 1: concurrent saves for one
+    patient lost writes). SQLite: a writing transaction holds the whole database already."""
+    ids = sorted({pk for pk in patient_ids if pk is not None})
+    if ids:
+        list(
+            Patient.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def _owner_patient_id(record):
+    if isinstance(record, Patient):
+        return record.pk
+    if isinstance(record, (Infusion, TreatmentHold)):
+        return (
+            TreatmentCourse.objects.filter(pk=record.course_id)
+            .values_list("patient_id", flat=True)
+            .first()
+        )
+    return record.patient_id
+
+
+# The fields each kind of record may change after it is created (issue 9, finding 12). Owner
+# links (patient, course) are not among them: a record entered for the wrong patient is marked
+# entered in error and recorded again for the right one. The forms show exactly these fields.
+UPDATABLE_FIELDS = {
+    Patient: ("mrn", "given_name", "family_name", "date_of_birth", "sex", "notes"),
+    TreatmentCourse: (
+        "agent",
+        "intent",
+        "schedule",
+        "planned_start",
+        "end_date",
+        "end_reason",
+        "notes",
+    ),
+    Infusion: (
+        "date",
+        "dose_mg",
+        "weight_kg",
+        "duration_minutes",
+        "loading_dose",
+        "reaction",
+        "notes",
+    ),
+    TreatmentHold: ("start", "end", "reason", "notes"),
+    LvefMeasurement: ("date", "value", "modality", "gls", "notes"),
+    CoTreatment: ("drug", "start", "end", "cumulative_dose_mg_m2", "notes"),
+}
+OWNER_FIELDS = {
+    TreatmentCourse: "patient",
+    Infusion: "course",
+    TreatmentHold: "course",
+    LvefMeasurement: "patient",
+    CoTreatment: "patient",
+}
+
+
+def _refuse_unknown_fields(model, changes) -> None:
+    allowed = UPDATABLE_FIELDS[model]
+    owner = OWNER_FIELDS.get(model)
+    refused = [name for name in changes if name not in allowed]
+    if not refused:
+        return
+    messages = []
+    for name in refused:
+        if owner and name in (owner, f"{owner}_id"):
+            messages.append(
+                f"“{owner}” cannot be changed after the record is created: mark it entered "
+                f"in error and record it again for the right {owner}."
+            )
+        else:
+            messages.append(f"“{name}” is not a field that can be changed here.")
+    raise ValidationError(messages, code="not_updatable")
+
+
 def _save(record, *, actor):
     record.updated_by = actor
     if record.pk is None:
@@ -130,26 +217,31 @@ def patient_create(*, actor, **fields) -> Patient:
 
 @transaction.atomic
 def course_create(*, actor, patient, **fields) -> TreatmentCourse:
+    lock_patients(patient.pk)
     return _save(TreatmentCourse(patient=patient, **fields), actor=actor)
 
 
 @transaction.atomic
 def infusion_create(*, actor, course, **fields) -> Infusion:
+    lock_patients(course.patient_id)
     return _save(Infusion(course=course, **fields), actor=actor)
 
 
 @transaction.atomic
 def hold_create(*, actor, course, **fields) -> TreatmentHold:
+    lock_patients(course.patient_id)
     return _save(TreatmentHold(course=course, **fields), actor=actor)
 
 
 @transaction.atomic
 def lvef_create(*, actor, patient, **fields) -> LvefMeasurement:
+    lock_patients(patient.pk)
     return _save(LvefMeasurement(patient=patient, **fields), actor=actor)
 
 
 @transaction.atomic
 def cotreatment_create(*, actor, patient, **fields) -> CoTreatment:
+    lock_patients(patient.pk)
     return _save(CoTreatment(patient=patient, **fields), actor=actor)
 
 
@@ -158,27 +250,39 @@ def record_update(
     record: ClinicalRecord, *, actor, expected_updated_at=None, **changes
 ) -> ClinicalRecord:
     """``expected_updated_at``: the version the user's form was opened on. If someone saved the
-    record since, the update is refused (no silent overwrite) with who changed it and when."""
-    if expected_updated_at is not None:
-        current = (
-            type(record)
-            .objects.select_for_update(of=("self",))
-            .select_related("updated_by")
-            .get(pk=record.pk)
+    record since, the update is refused (no silent overwrite) with who changed it and when.
+    Only the record's own fields may change (UPDATABLE_FIELDS), never its owner."""
+    model = type(record)
+    _refuse_unknown_fields(model, changes)
+    lock_patients(_owner_patient_id(model.objects.get(pk=record.pk)))
+    current = model.objects.select_for_update(of=("self",)).select_related("updated_by")
+    current = current.get(pk=record.pk)
+    owner = OWNER_FIELDS.get(model)
+    if owner and getattr(record, f"{owner}_id") != getattr(current, f"{owner}_id"):
+        _refuse_unknown_fields(model, {owner: None})  # set on the instance by the caller
+    if expected_updated_at is not None and current.updated_at != expected_updated_at:
+        who = current.updated_by
+        name = (who.get_full_name() or who.get_username()) if who else "someone"
+        raise ValidationError(
+            f"{name} changed this record at "
+            f"{timezone.localtime(current.updated_at):%d %b %Y %H:%M:%S} after you opened "
+            "the form; your changes were not saved. Reload the record to see their change.",
+            code="conflict",
         )
-        if current.updated_at != expected_updated_at:
-            who = current.updated_by
-            name = (who.get_full_name() or who.get_username()) if who else "someone"
-            raise ValidationError(
-                f"{name} changed this record at "
-                f"{timezone.localtime(current.updated_at):%d %b %Y %H:%M:%S} after you opened "
-                "the form; your changes were not saved. Reload the record to see their change.",
-                code="conflict",
-            )
     if record.entered_in_error:
         raise ValidationError("A record marked entered in error cannot be changed.")
     for field, value in changes.items():
         setattr(record, field, value)
+    return _save(record, actor=actor)
+
+
+@transaction.atomic
+def record_add(record: ClinicalRecord, *, actor) -> ClinicalRecord:
+    """Save a new record built by the caller (the admin's forms), with the checks of the
+    *_create services."""
+    if record.pk is not None:
+        raise ValueError("record_add saves new records only; use record_update")
+    lock_patients(_owner_patient_id(record))
     return _save(record, actor=actor)
 
 
@@ -188,6 +292,7 @@ def mark_entered_in_error(record: ClinicalRecord, *, actor, reason: str) -> Clin
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"entered_in_error_reason": ["a reason is required"]})
+    lock_patients(_owner_patient_id(record))
     if record.entered_in_error:
         raise ValidationError("This record is already marked entered in error.")
     record.entered_in_error = True
@@ -271,35 +376,72 @@ def _status_row(evaluated, today, now) -> MonitoringStatus:
     )
 
 
+def _status_update_fields() -> list[str]:
+    return [f.name for f in MonitoringStatus._meta.concrete_fields if not f.primary_key]
+
+
 @transaction.atomic
 def status_refresh(patient_ids=None, *, today=None) -> int:
     """Recompute the stored status of these patients (all when None), in the caller's
-    transaction; returns how many were stored. Patients entered in error lose theirs."""
+    transaction; returns how many were stored. Patients entered in error lose theirs.
+
+    Each chunk locks its patients first (lock_patients), then evaluates and upserts: no
+    delete-then-insert, so a refresh beside a clinician's save, or beside another refresh on
+    another app server, waits for it instead of colliding on the status row (finding 1)."""
     from tracker import selectors  # reads; imported here to keep the module graph one-way
 
     today = today or timezone.localdate()
     now = timezone.now()
     if patient_ids is None:
-        patient_ids = list(Patient.objects.values_list("pk", flat=True))
-    ids = list(patient_ids)
+        patient_ids = list(Patient.objects.order_by("pk").values_list("pk", flat=True))
+    ids = sorted(set(patient_ids))
     stored = 0
     for start in range(0, len(ids), STATUS_CHUNK):
         chunk = ids[start : start + STATUS_CHUNK]
+        lock_patients(*chunk)
         evaluated = selectors.evaluate_patients(
             selectors.active_patients().filter(pk__in=chunk), today
         )
-        MonitoringStatus.objects.filter(patient_id__in=chunk).delete()
+        active = [e.pk for e in evaluated]
+        MonitoringStatus.objects.filter(patient_id__in=chunk).exclude(
+            patient_id__in=active
+        ).delete()
         MonitoringStatus.objects.bulk_create(
-            [_status_row(e, today, now) for e in evaluated], batch_size=500
+            [_status_row(e, today, now) for e in evaluated],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["patient"],
+            update_fields=_status_update_fields(),
         )
         stored += len(evaluated)
     worklist_changed()
     return stored
 
 
+def status_refresh_in_chunks(patient_ids=None, *, today=None) -> int:
+    """status_refresh, one committed transaction per chunk: a long refresh (the nightly run,
+    the refresh after a large import) holds no lock for longer than one chunk, so the web app
+    keeps working beside it, and SQLite's single write lock is free between chunks
+    (finding 4). A patient written meanwhile is recomputed by that write itself."""
+    if patient_ids is None:
+        patient_ids = Patient.objects.order_by("pk").values_list("pk", flat=True)
+    ids = sorted(set(patient_ids))
+    stored = 0
+    for start in range(0, len(ids), STATUS_CHUNK):
+        stored += status_refresh(ids[start : start + STATUS_CHUNK], today=today)
+    return stored
+
+
 def worklist_changed() -> None:
     """Name the new state of the stored statuses (models.WorklistVersion), in the caller's
-    transaction: the worklist stops reusing what it read of the old one."""
+    transaction: the worklist stops reusing what it read of the old one. One UPDATE of one
+    row (no read-modify-write); the row is created by an upsert if a test flush removed it,
+    so two writers creating it at once do not collide."""
     version = secrets.randbits(62)
     if not WorklistVersion.objects.filter(pk=1).update(version=version):
-        WorklistVersion.objects.create(pk=1, version=version)  # after a test flush
+        WorklistVersion.objects.bulk_create(
+            [WorklistVersion(pk=1, version=version)],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["version"],
+        )

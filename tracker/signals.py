@@ -2,12 +2,12 @@
 saves refresh stored status."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record
 
 from tracker import services
-from tracker.models import CLINICAL_MODELS
+from tracker.models import CLINICAL_MODELS, Patient
 
 
 @receiver(user_logged_in)
@@ -70,3 +70,23 @@ def _refresh_monitoring_status(sender, instance, raw=False, **kwargs):
     if raw or sender not in CLINICAL_MODELS:
         return
     services.status_refresh([services.patient_of(instance).pk])
+
+
+@receiver(pre_save)
+def _remember_stored_owner(sender, instance, raw=False, **kwargs):
+    """A record moved to another patient (only possible outside the services, which refuse
+    it: issue 9, finding 12) changes two patients' status: note the stored owner first."""
+    if raw or sender not in CLINICAL_MODELS or sender is Patient or instance.pk is None:
+        return
+    stored = sender._base_manager.filter(pk=instance.pk).first()
+    instance._stored_owner_id = services._owner_patient_id(stored) if stored else None
+
+
+@receiver(post_save)
+def _refresh_the_old_owner(sender, instance, raw=False, **kwargs):
+    old = getattr(instance, "_stored_owner_id", None)
+    if raw or sender not in CLINICAL_MODELS or old is None:
+        return
+    del instance._stored_owner_id
+    if old != services.patient_of(instance).pk:
+        services.status_refresh([old])

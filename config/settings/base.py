@@ -36,10 +36,13 @@ MIDDLEWARE = [
     "tracker.audit_context.AuditContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tracker.db_middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tracker.db_middleware.DatabaseErrorMiddleware",
+    "tracker.db_middleware.SessionActivityMiddleware",
     "tracker.middleware.SessionExpiryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "tracker.middleware.StaffRequiredMiddleware",
@@ -115,9 +118,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tracker:worklist"
 LOGOUT_REDIRECT_URL = "login"
 
-# Idle sessions end after 30 minutes: the expiry moves with each request.
+# Idle sessions end after 30 minutes: the expiry moves with the requests, saved at most once a
+# minute so that a page view does not need the database's write lock
+# (tracker.db_middleware.SessionActivityMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -264,3 +264,22 @@ def test_the_worklist_is_not_stale_after_a_write(client, patient, nurse):
     )
     second = client.get("/").content.decode()
     assert 'data-count="hold_discontinue">1<' in second
+
+
+def test_refresh_status_commits_chunk_by_chunk(monkeypatch):
+    """The nightly run holds no lock for longer than one chunk (issue 9, finding 4): each
+    chunk is its own transaction, so the web app (and SQLite's one write lock) gets a turn."""
+    for _ in range(5):
+        PatientFactory()
+    monkeypatch.setattr(services, "STATUS_CHUNK", 2)
+    chunks = []
+    refresh = services.status_refresh
+
+    def spy(ids=None, **kwargs):
+        chunks.append(sorted(ids))
+        return refresh(ids, **kwargs)
+
+    monkeypatch.setattr(services, "status_refresh", spy)
+    call_command("refresh_status", stdout=io.StringIO())
+    assert [len(ids) for ids in chunks] == [2, 2, 1]
+    assert_stored_equals_fresh()

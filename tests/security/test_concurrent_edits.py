@@ -78,12 +78,18 @@ def test_patient_details_race(client):
     assert patient.given_name == "Augusta"
 
 
-@pytest.mark.parametrize("version", ["", "yesterday"])
-def test_missing_or_damaged_version_is_refused(client, version):
+@pytest.mark.parametrize(
+    ("version", "problem"),
+    [("", "is missing"), ("yesterday", "is damaged"), ("2026-01-01T10:00:00", "is damaged")],
+)
+def test_missing_or_damaged_version_is_refused_with_a_message(client, version, problem):
     lvef = LvefFactory(patient=PatientFactory(mrn="A1001"), date=date(2026, 1, 1))
     client.force_login(UserFactory(username="me", roles=["nurse"]))
     data = {"date": "2026-01-01", "value": "60", "modality": "echo", "version": version}
     response = client.post(f"/patients/A1001/lvef/{lvef.pk}/edit/", data)
     assert response.status_code == 200
+    page = response.content.decode()
+    assert f"The form&#x27;s version (the time the record was opened) {problem}" in page
+    assert "your changes were not saved" in page
     lvef.refresh_from_db()
     assert lvef.value == Decimal("62")

@@ -244,5 +244,5 @@ def test_hostile_urls(client, url):
     PatientFactory(mrn="A1")
     client.force_login(UserFactory(username="n", roles=["nurse"]))
     response = client.get(url)
-    assert response.status_code in (200, 404)
+    assert response.status_code in (200, 400, 404)  # 400: a NUL (tracker.db_middleware)
     assert "<script>" not in response.content.decode().replace("<script src", "")

@@ -51,11 +51,10 @@ def test_lock_out_settings():
 
 def test_idle_session_expires_after_30_minutes(client):
     UserFactory(username="nora", password="correct-horse-battery", roles=["nurse"])
-    login(client, "correct-horse-battery")
-    response = client.get("/flags/")
-    assert response.status_code == 200
+    response = login(client, "correct-horse-battery")
     # A browser-session cookie (gone when the browser closes); the server enforces the 30 minutes.
     assert response.cookies["sessionid"]["max-age"] == ""
+    assert client.get("/flags/").status_code == 200
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     # Each request moves the expiry: 30 minutes from the last request, not from log-in.
     session = Session.objects.get()
