@@ -14,7 +14,7 @@ from tracker.models import (
     TreatmentHold,
     duplicate_mrn_error,
 )
-from tracker.validators import normalise_mrn
+from tracker.validators import normalise_mrn, validate_mrn
 
 
 class DateInput(forms.DateInput):
@@ -54,6 +54,10 @@ class ClinicalForm(forms.ModelForm):
 class MrnFormField(forms.CharField):
     """Normalises before any check (issue 9 finding 3), so that "D1002" followed by a zero-width
     space is D1002 and a full-width "Ｄ1002" counts 5 characters, not more."""
+
+    # At the field, not only in the model's clean: an edited patient keeps its own MRN (and
+    # its page's links) while the form shows the error.
+    default_validators = [validate_mrn]
 
     def __init__(self, *, max_length=None, **kwargs):
         # The length is validate_mrn's (one message for every entry path); the browser limit
