@@ -5,7 +5,7 @@ records are never deleted: they are marked entered in error, with who, when and 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import DecimalValidator
+from django.core.validators import DecimalValidator, MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -169,6 +169,8 @@ class MrnField(models.CharField):
         kwargs.setdefault("max_length", 32)
         kwargs.setdefault("validators", [validate_mrn])
         super().__init__(*args, **kwargs)
+        # validate_mrn speaks for the length, in the words the import and the forms use.
+        self.validators[:] = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
 
     def to_python(self, value):
         value = super().to_python(value)
