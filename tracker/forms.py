@@ -60,8 +60,8 @@ class MrnFormField(forms.CharField):
     default_validators = [validate_mrn]
 
     def __init__(self, *, max_length=None, **kwargs):
-        # The length is validate_mrn's (one message for every entry path); the browser limit
-        # is kept generous so that pasted invisible characters do not get cut silently.
+        # The length is validate_mrn's, after normalising (one message on every entry path);
+        # no maxlength in the browser, which would cut a pasted MRN silently.
         kwargs.setdefault("help_text", "Letters, digits, “-”, “_” and “.”; up to 32 characters.")
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("autocomplete", "off")
