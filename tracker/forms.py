@@ -12,7 +12,9 @@ from tracker.models import (
     Patient,
     TreatmentCourse,
     TreatmentHold,
+    duplicate_mrn_error,
 )
+from tracker.validators import normalise_mrn, validate_mrn
 
 
 class DateInput(forms.DateInput):
@@ -59,10 +61,39 @@ class ClinicalForm(forms.ModelForm):
         return version
 
 
+class MrnFormField(forms.CharField):
+    """Normalises before any check (issue 9 finding 3), so that "D1002" followed by a zero-width
+    space is D1002 and a full-width "Ｄ1002" counts 5 characters, not more."""
+
+    # At the field, not only in the model's clean: an edited patient keeps its own MRN (and
+    # its page's links) while the form shows the error.
+    default_validators = [validate_mrn]
+
+    def __init__(self, *, max_length=None, **kwargs):
+        # The length is validate_mrn's, after normalising (one message on every entry path);
+        # no maxlength in the browser, which would cut a pasted MRN silently.
+        kwargs.setdefault("help_text", "Letters, digits, “-”, “_” and “.”; up to 32 characters.")
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_mrn(value) if value else value
+
+
 class PatientForm(ClinicalForm):
     class Meta:
         model = Patient
         fields = ("mrn", "given_name", "family_name", "date_of_birth", "sex", "notes")
+
+    def clean_mrn(self):
+        # Checked here, not only by the model's constraint: the error links to the existing
+        # patient (issue 13 item 10), and the edited instance keeps its own MRN meanwhile.
+        mrn = self.cleaned_data["mrn"]
+        duplicate = duplicate_mrn_error(mrn, exclude_pk=self.instance.pk)
+        if duplicate is not None:
+            raise duplicate
+        return mrn
 
 
 class CourseForm(ClinicalForm):

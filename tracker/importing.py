@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tracker import bulk, consistency, services
@@ -22,11 +22,20 @@ from tracker.models import (
     TreatmentHold,
 )
 from tracker.monitoring import records as vocab
+from tracker.validators import mrn_key, normalise_mrn
+
+# Errors listed at most (issue 9 finding 10: a file of millions of empty objects printed 8 million
+# lines); the rest are counted.
+MAX_ERRORS = 1000
 
 
 class ImportFailed(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__(f"{len(errors)} error(s)")
+    """``errors``: the lines to print (at most MAX_ERRORS, then one "... and N more errors");
+    ``total``: how many errors there were."""
+
+    def __init__(self, errors: list[str], total: int | None = None):
+        self.total = len(errors) if total is None else total
+        super().__init__(f"{self.total} error(s)")
         self.errors = errors
 
 
@@ -50,10 +59,19 @@ class ImportResult:
 # --- value parsers: JSON value -> Python value, or ValueError with the message to show -------
 
 
+def _no_surrogates(value: str) -> None:
+    # JSON may escape half of a UTF-16 pair ("\ud800"): no character, and no database takes it.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must not contain lone surrogates (\\ud800-\\udfff)") from None
+
+
 def _text(max_length):
     def parse(value):
         if not isinstance(value, str):
             raise ValueError("must be text")
+        _no_surrogates(value)
         value = value.strip()
         if not value:
             raise ValueError("must not be empty")
@@ -64,6 +82,15 @@ def _text(max_length):
         return value
 
     return parse
+
+
+def _mrn(value):
+    """Normalised here; the model's validate_mrn (run with the other field validators) checks
+    the alphabet and the length, in the same words as the forms."""
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    _no_surrogates(value)
+    return normalise_mrn(value)
 
 
 def _shown(value: str) -> str:
@@ -82,7 +109,23 @@ def _date(value):
         raise ValueError(f"must be a date written YYYY-MM-DD, not {_shown(value)}") from None
 
 
+class _HugeInteger:
+    """A JSON integer too long to convert (Python refuses over 4,300 digits, and no field of
+    interchange.md needs more than a few): kept as its length for the message at its path."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int):
+        self.digits = digits
+
+
+def _parse_int(text: str):
+    return int(text) if len(text) <= 100 else _HugeInteger(len(text))
+
+
 def _number(value):
+    if isinstance(value, _HugeInteger):
+        raise ValueError(f"must be a number in range, not one of {value.digits:,} digits")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("must be a number")
     try:
@@ -161,7 +204,7 @@ COTREATMENT_KEYS = {
     "cumulative_dose_mg_m2": Key(_number, required=False, nullable=True),
 }
 PATIENT_KEYS = {
-    "mrn": Key(_text(32)),
+    "mrn": Key(_mrn),
     "given_name": Key(_text(100)),
     "family_name": Key(_text(100)),
     "date_of_birth": Key(_date),
@@ -206,15 +249,26 @@ VALIDATORS = {
 class _Validator:
     def __init__(self):
         self.errors: list[str] = []
+        self.total = 0
 
     def error(self, path, message):
-        self.errors.append(f"{path}: {message}")
+        self.total += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(f"{path}: {message}")
+
+    def listed(self) -> list[str]:
+        more = self.total - len(self.errors)
+        if more:
+            return [*self.errors, f"... and {more:,} more error{'s' if more > 1 else ''}"]
+        return self.errors
 
     def fields(self, obj, path, keys) -> dict | None:
         """Parsed values of one JSON object, or None when it is not an object."""
         if not isinstance(obj, dict):
             self.error(path, "must be an object")
             return None
+        for duplicate in getattr(obj, "duplicates", ()):
+            self.error(_key_path(path, duplicate), "duplicate key (each key at most once)")
         for unknown in sorted(set(obj) - set(keys)):
             self.error(_key_path(path, unknown), "unknown key")
         values = {}
@@ -286,9 +340,17 @@ def _key_path(path, key):
 
 
 def validate_document(doc) -> tuple[list[str], list[_Patient]]:
+    """The errors to show (capped: ``_Validator.listed``) and, when there are none, the plans."""
     v = _Validator()
+    errors, plans = _validate(doc, v)
+    return (v.listed() if v.total else errors), plans
+
+
+def _validate(doc, v: _Validator) -> tuple[list[str], list[_Patient]]:
     if not isinstance(doc, dict):
         return ['$: the document must be a JSON object with a "patients" list'], []
+    for duplicate in getattr(doc, "duplicates", ()):
+        v.error(_key_path("", duplicate), "duplicate key (each key at most once)")
     for unknown in sorted(set(doc) - {"patients"}):
         v.error(_key_path("", unknown), "unknown key")
     if "patients" not in doc:
@@ -299,8 +361,12 @@ def validate_document(doc) -> tuple[list[str], list[_Patient]]:
         return v.errors, []
 
     plans = []
-    first_seen: dict[str, int] = {}
+    # MRN key (tracker/validators.py mrn_key) -> index of its first patient: d1002 and D1002
+    # are one patient in the file as in the database (issue 9 finding 3).
+    first_seen: dict[str, tuple[int, str]] = {}
     for p_index, raw_patient in enumerate(doc["patients"]):
+        if v.total:  # the import fails: keep no plans (memory stays bounded), count errors
+            plans = []
         p_path = f"patients[{p_index}]"
         values = v.fields(raw_patient, p_path, PATIENT_KEYS)
         if values is None:
@@ -308,14 +374,15 @@ def validate_document(doc) -> tuple[list[str], list[_Patient]]:
         plan = _Patient(v.model(Patient, values, p_path))
         plans.append(plan)
         mrn = values.get("mrn")
-        if mrn is not None:
-            if mrn in first_seen:
+        if mrn:
+            key = plan.record["mrn_key"] = mrn_key(mrn)
+            if key in first_seen:
                 v.error(
                     f"{p_path}.mrn",
-                    f"duplicate MRN {_shown(mrn)} (also patients[{first_seen[mrn]}])",
+                    f"duplicate MRN {_shown(mrn)} (also patients[{first_seen[key][0]}])",
                 )
             else:
-                first_seen[mrn] = p_index
+                first_seen[key] = (p_index, mrn)
         dob = values.get("date_of_birth")
 
         for c_index, raw_course in v.items(values, "courses", p_path):
@@ -391,29 +458,62 @@ def validate_document(doc) -> tuple[list[str], list[_Patient]]:
             v.end_not_before_start(t_values.get("start"), t_values.get("end"), t_path)
             v.not_before_birth(dob, t_path, start=t_values.get("start"), end=t_values.get("end"))
 
-    if first_seen:
-        existing = set(
-            Patient.objects.filter(mrn__in=list(first_seen)).values_list("mrn", flat=True)
-        )
-        for mrn in sorted(existing, key=first_seen.get):
-            v.error(
-                f"patients[{first_seen[mrn]}].mrn", f"MRN {mrn!r} already exists in the database"
+    keys = list(first_seen)
+    existing = {}
+    for start in range(0, len(keys), 5000):  # SQLite limits the parameters of one query
+        existing.update(
+            Patient.objects.filter(mrn_key__in=keys[start : start + 5000]).values_list(
+                "mrn_key", "mrn"
             )
-    return v.errors, plans
+        )
+    for key in sorted(existing, key=first_seen.get):
+        index, mrn = first_seen[key]
+        stored = existing[key]
+        v.error(
+            f"patients[{index}].mrn",
+            f"MRN {_shown(mrn)} already exists in the database"
+            + ("" if stored == mrn else f" (as {_shown(stored)})"),
+        )
+    return v.errors, (plans if not v.total else [])
+
+
+class _Object(dict):
+    """A JSON object that remembers the keys it had more than once (they are errors: a second
+    "patients": [] made a valid file import nothing, issue 9 finding 10)."""
+
+    __slots__ = ("duplicates",)
+
+
+def _object(pairs):
+    obj = _Object()
+    for key, value in pairs:
+        if key in obj:
+            if not hasattr(obj, "duplicates"):
+                obj.duplicates = []
+            obj.duplicates.append(key)
+        obj[key] = value
+    return obj
 
 
 def parse_json(text: str):
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_object, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             [f"$: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"]
+        ) from None
+    except RecursionError:
+        raise ImportFailed(
+            ["$: nested too deeply to read (a patient file needs 5 levels of nesting)"]
         ) from None
 
 
 def import_document(doc, *, actor, dry_run: bool = False) -> ImportResult:
     """Validate everything, then (unless dry_run) write everything in one transaction."""
-    errors, plans = validate_document(doc)
+    v = _Validator()
+    errors, plans = _validate(doc, v)
+    if v.total:
+        raise ImportFailed(v.listed(), v.total)
     if errors:
         raise ImportFailed(errors)
     result = ImportResult(
@@ -425,7 +525,16 @@ def import_document(doc, *, actor, dry_run: bool = False) -> ImportResult:
         cotreatments=sum(len(p.cotreatments) for p in plans),
     )
     if not dry_run:
-        _write(plans, actor)
+        try:
+            _write(plans, actor)
+        except IntegrityError as exc:  # e.g. a patient added meanwhile with one of the MRNs
+            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise ImportFailed(
+                [
+                    f"$: the database refused the import ({reason}); nothing was written. "
+                    "If someone added a patient meanwhile, run the import again to see which."
+                ]
+            ) from None
     return result
 
 

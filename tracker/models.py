@@ -4,10 +4,13 @@ records are never deleted: they are marked entered in error, with who, when and 
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import DecimalValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator, MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from simple_history.models import HistoricalRecords
 
 from tracker.monitoring import records as vocab
@@ -17,8 +20,11 @@ from tracker.validators import (
     Between,
     MaxDecimalPlaces,
     in_the_past,
+    mrn_key,
+    normalise_mrn,
     not_in_future,
     plausible_date,
+    validate_mrn,
 )
 
 
@@ -155,8 +161,34 @@ DRUG_CHOICES = _choices(
 )
 
 
+class MrnField(models.CharField):
+    """An MRN, normalised on the way in (NFKC, no format characters, stripped: issue 9 finding
+    3) and checked against the one alphabet of tracker/validators.py (finding 2)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("validators", [validate_mrn])
+        super().__init__(*args, **kwargs)
+        # validate_mrn speaks for the length, in the words the import and the forms use.
+        self.validators[:] = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_mrn(value) if isinstance(value, str) else value
+
+    def formfield(self, **kwargs):
+        # Normalise before the form's length check: a zero-width space must not count.
+        from tracker.forms import MrnFormField
+
+        return super().formfield(**{"form_class": MrnFormField, **kwargs})
+
+
 class Patient(ClinicalRecord):
-    mrn = models.CharField("MRN", max_length=32, unique=True)
+    # Unique through mrn_key (a stricter rule than the exact text); indexed for URL look-ups.
+    mrn = MrnField("MRN", db_index=True)
+    # The MRN case-folded: d1002, Ｄ1002 and D1002 with a zero-width space are one patient.
+    # Set on every save from mrn; the UNIQUE constraint below holds it in the database.
+    mrn_key = models.CharField(max_length=32, editable=False)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     date_of_birth = models.DateField(validators=[plausible_date, in_the_past])
@@ -168,6 +200,8 @@ class Patient(ClinicalRecord):
         ordering = ["mrn"]
         constraints = [
             models.CheckConstraint(condition=~Q(mrn=""), name="patient_mrn_not_empty"),
+            models.UniqueConstraint(fields=["mrn_key"], name="patient_mrn_key_unique"),
+            models.CheckConstraint(condition=~Q(mrn_key=""), name="patient_mrn_key_not_empty"),
             models.CheckConstraint(
                 condition=~Q(given_name="") & ~Q(family_name=""), name="patient_names_not_empty"
             ),
@@ -179,9 +213,69 @@ class Patient(ClinicalRecord):
     def __str__(self):
         return f"{self.mrn} {self.family_name}, {self.given_name}"
 
+    def save(self, *args, **kwargs):
+        if isinstance(self.mrn, str):
+            self.mrn = normalise_mrn(self.mrn)
+            self.mrn_key = mrn_key(self.mrn)
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        if isinstance(self.mrn, str):
+            self.mrn = normalise_mrn(self.mrn)
+            self.mrn_key = mrn_key(self.mrn)
+        # The key is derived: errors speak of the MRN only.
+        super().clean_fields(exclude={*(exclude or ()), "mrn_key"})
+
+    def validate_constraints(self, exclude=None):
+        # The key follows the MRN: it is checked exactly when the MRN is (a form leaves mrn_key
+        # out, as it is not one of its fields; an MRN already in error is not checked again).
+        exclude = set(exclude or ())
+        if "mrn" in exclude:
+            exclude.add("mrn_key")
+        else:
+            exclude.discard("mrn_key")
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            if errors.pop("mrn_key", None) is None:
+                raise
+            duplicate = duplicate_mrn_error(self.mrn, exclude_pk=self.pk)
+            errors.setdefault("mrn", []).append(
+                duplicate or ValidationError("a patient with this MRN already exists")
+            )
+            raise ValidationError(errors) from None
+
     @property
     def full_name(self):
         return f"{self.given_name} {self.family_name}"
+
+
+def duplicate_mrn_error(mrn: str, *, exclude_pk=None) -> ValidationError | None:
+    """The error for an MRN whose key another patient has, with a link to that patient's
+    timeline (issue 13 item 10), or None when the MRN is free."""
+    existing = Patient.objects.filter(mrn_key=mrn_key(mrn)).exclude(pk=exclude_pk).first()
+    if existing is None:
+        return None
+    try:
+        url = reverse("tracker:patient", args=[existing.mrn])
+    except NoReverseMatch:  # a legacy MRN outside the alphabet: name it, without a link
+        return ValidationError(
+            f"a patient with this MRN already exists ({existing.mrn}); "
+            "MRNs differing only in case, width or invisible characters are the same",
+            code="duplicate_mrn",
+        )
+    return ValidationError(
+        format_html(
+            'a patient with this MRN already exists: <a href="{}">{} {}, {}</a>; MRNs '
+            "differing only in case, width or invisible characters are the same",
+            url,
+            existing.mrn,
+            existing.family_name,
+            existing.given_name,
+        ),
+        code="duplicate_mrn",
+    )
 
 
 class TreatmentCourse(ClinicalRecord):

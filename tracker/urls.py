@@ -1,6 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from tracker import views
+from tracker.validators import MRN_PATTERN
+
+
+class MrnConverter:
+    """Exactly the MRN alphabet of tracker/validators.py (issue 9 finding 2): every stored MRN
+    reverses, and nothing else resolves as one. "new" is refused by the validator, and
+    patients/new/ is listed before patients/<mrn:mrn>/."""
+
+    regex = MRN_PATTERN
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(MrnConverter, "mrn")
 
 app_name = "tracker"
 
@@ -9,18 +27,18 @@ urlpatterns = [
     path("flags/", views.flag_help, name="flags"),
     path("patients/", views.patient_list, name="patients"),
     path("patients/new/", views.patient_create, name="patient_create"),
-    path("patients/<str:mrn>/", views.patient_timeline, name="patient"),
-    path("patients/<str:mrn>/edit/", views.patient_edit, name="patient_edit"),
-    path("patients/<str:mrn>/history/", views.patient_audit, name="patient_audit"),
-    path("patients/<str:mrn>/<str:kind>/new/", views.record_create, name="record_create"),
+    path("patients/<mrn:mrn>/", views.patient_timeline, name="patient"),
+    path("patients/<mrn:mrn>/edit/", views.patient_edit, name="patient_edit"),
+    path("patients/<mrn:mrn>/history/", views.patient_audit, name="patient_audit"),
+    path("patients/<mrn:mrn>/<str:kind>/new/", views.record_create, name="record_create"),
     path(
-        "patients/<str:mrn>/courses/<int:course_id>/<str:kind>/new/",
+        "patients/<mrn:mrn>/courses/<int:course_id>/<str:kind>/new/",
         views.record_create,
         name="course_record_create",
     ),
-    path("patients/<str:mrn>/<str:kind>/<int:pk>/edit/", views.record_edit, name="record_edit"),
+    path("patients/<mrn:mrn>/<str:kind>/<int:pk>/edit/", views.record_edit, name="record_edit"),
     path(
-        "patients/<str:mrn>/<str:kind>/<int:pk>/entered-in-error/",
+        "patients/<mrn:mrn>/<str:kind>/<int:pk>/entered-in-error/",
         views.record_entered_in_error,
         name="record_entered_in_error",
     ),

@@ -1,7 +1,9 @@
 """Field validators shared by the models, the forms and the import, so that every entry path says
 the same words about the same bad value (interchange.md gives the ranges)."""
 
+import re
 import time
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -89,4 +91,51 @@ def plausible_date(value):
     if value is not None and not (EARLIEST_DATE <= value <= LATEST_PLANNED_DATE):
         raise ValidationError(
             f"must be between {EARLIEST_DATE} and {LATEST_PLANNED_DATE}", code="implausible"
+        )
+
+
+# --- MRNs (issue 9 findings 2 and 3) ------------------------------------------------------------
+# One alphabet for the model, the forms, the admin (through the model), the import and the URL
+# converter: an MRN is a path segment in every patient URL, so it must reverse and resolve for
+# every value the clinic can store. "." and ".." are rewritten by browsers; a leading or trailing
+# dot is refused with them (".." inside stays legal: it is not a path segment of its own).
+MRN_MAX_LENGTH = 32
+MRN_CHARACTERS = "A-Za-z0-9._-"
+MRN_PATTERN = rf"[A-Za-z0-9_-](?:[{MRN_CHARACTERS}]{{0,{MRN_MAX_LENGTH - 2}}}[A-Za-z0-9_-])?"
+# Path segments after /patients/ that are routes of their own (tracker/urls.py).
+MRN_RESERVED = frozenset({"new"})
+MRN_ALPHABET_MESSAGE = (
+    'may contain only letters, digits, "-", "_" and "." (not at the start or the end), '
+    f"at most {MRN_MAX_LENGTH} characters"
+)
+_MRN_RE = re.compile(MRN_PATTERN)
+
+
+def normalise_mrn(value: str) -> str:
+    """The MRN as stored: NFKC (full-width "Ｄ1002" is "D1002"), without format characters
+    (Unicode category Cf: zero-width space, word joiner, BOM, bidi overrides) and surrounding
+    whitespace. Case is kept: it is the clinic's identifier as written."""
+    value = unicodedata.normalize("NFKC", value)
+    value = "".join(c for c in value if unicodedata.category(c) != "Cf")
+    return value.strip()
+
+
+def mrn_key(value: str) -> str:
+    """What makes two MRNs the same patient: the normalised MRN, case-folded (d1002 = D1002).
+    Stored in Patient.mrn_key under a UNIQUE constraint."""
+    return normalise_mrn(value).casefold()
+
+
+def validate_mrn(value: str) -> None:
+    """The MRN alphabet; run on the normalised value."""
+    if not value:
+        raise ValidationError("must not be empty", code="mrn_empty")
+    if len(value) > MRN_MAX_LENGTH:
+        raise ValidationError(f"must be at most {MRN_MAX_LENGTH} characters", code="mrn_length")
+    if not _MRN_RE.fullmatch(value):
+        raise ValidationError(MRN_ALPHABET_MESSAGE, code="mrn_alphabet")
+    if value.casefold() in MRN_RESERVED:
+        raise ValidationError(
+            f"{value!r} is reserved by the tracker's addresses; use another MRN",
+            code="mrn_reserved",
         )

@@ -15,10 +15,17 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
 
     def handle(self, *args, file, dry_run, **options):
+        # A file name that is not valid UTF-8 (os.fsdecode's surrogates) is still printable and
+        # storable in the audit detail.
+        path, file = (
+            file,
+            file.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
+        )
         try:
-            text = Path(file).read_text(encoding="utf-8")
+            text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{file}: cannot read the file ({exc})") from None
+            reason = exc.strerror if isinstance(exc, OSError) else exc.reason
+            raise CommandError(f"{file}: cannot read the file ({reason})") from None
         try:
             doc = importing.parse_json(text)
             with transaction.atomic():  # the audit event commits with the data, or neither
@@ -32,7 +39,7 @@ class Command(BaseCommand):
             for error in failure.errors:
                 self.stderr.write(error)
             raise CommandError(
-                f"{len(failure.errors)} error(s) in {file}; nothing was written."
+                f"{failure.total:,} error(s) in {file}; nothing was written."
             ) from None
         if dry_run:
             self.stdout.write(f"Dry run: {file} is valid and would create {result.summary()}.")
