@@ -288,7 +288,7 @@ def test_key_is_case_folded_and_normalised():
 def test_migration_lists_the_mrns_it_will_not_take():
     from importlib import import_module
 
-    migration = import_module("tracker.migrations.0006_patient_mrn_key")
+    migration = import_module("tracker.migrations.0007_patient_mrn_key")
     found = migration.problems(
         [(1, "D1005/X"), (2, "D1002"), (3, "d1002"), (4, "A1"), (5, "B1\u200b"), (6, "new")]
     )

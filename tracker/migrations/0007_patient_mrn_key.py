@@ -52,7 +52,7 @@ def fill_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0005_monitoring_status"),
+        ("tracker", "0006_audit_patient_key"),
     ]
 
     operations = [
