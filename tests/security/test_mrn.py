@@ -322,7 +322,7 @@ def test_migration_refuses_stored_look_alikes_and_changes_nothing():
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
-    target = [("tracker", "0005_monitoring_status")]
+    target = [("tracker", "0006_audit_patient_key")]
     latest = executor.loader.graph.leaf_nodes("tracker")
     executor.migrate(target)
     try:
