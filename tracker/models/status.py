@@ -1,0 +1,101 @@
+"""The stored read model of the rules: each patient's evaluated status; the worklist's version."""
+
+from django.db import models
+from django.db.models import Q
+
+from .clinical import Patient
+
+
+class MonitoringStatus(models.Model):
+    """Each patient's evaluated status (tracker/monitoring), stored so that the worklist reads
+    it instead of evaluating every patient on every request. Every write that can change it
+    recomputes it in the same transaction; `manage.py refresh_status` recomputes all (nightly,
+    since dates move). Overdue and due-soon (S6) are derived in SQL from the stored due date at
+    query time, so they are right even when the nightly run was missed."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="monitoring_status"
+    )
+    evaluated_for = models.DateField(help_text="the as_of date of the evaluation")
+    evaluated_at = models.DateTimeField()
+    phase = models.CharField(max_length=24)
+    next_assessment_due = models.DateField(null=True)
+    recommendation = models.CharField(max_length=12)
+    recommendation_reason = models.TextField()
+    cotreatment_risk = models.CharField(max_length=10)
+    ctrcd = models.CharField(max_length=10)
+    baseline_value = models.DecimalField(max_digits=3, decimal_places=1, null=True)
+    baseline_date = models.DateField(null=True)
+    latest_value = models.DecimalField(max_digits=3, decimal_places=1, null=True)
+    latest_date = models.DateField(null=True)
+    latest_modality = models.CharField(max_length=4, blank=True)
+    lvef_drop = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    doxorubicin_equivalent_mg_m2 = models.DecimalField(max_digits=9, decimal_places=2)
+    # ";CODE;CODE;" without the date-derived S6 flags, so that one flag is one LIKE filter.
+    flags = models.CharField(max_length=1000, blank=True)
+    # The flags that are worklist sections, as columns with partial indexes: counting a section
+    # reads only its own patients, however many patients there are.
+    hold_recommended = models.BooleanField(default=False, help_text="hold or discontinue")
+    baseline_missing = models.BooleanField(default=False)
+    hold_not_actioned = models.BooleanField(default=False)
+    infusion_during_hold = models.BooleanField(default=False)
+    reload_dose_due = models.BooleanField(default=False)
+
+    SECTION_FLAGS = {
+        "baseline_missing": "BASELINE_MISSING",
+        "hold_not_actioned": "HOLD_NOT_ACTIONED",
+        "infusion_during_hold": "INFUSION_DURING_HOLD",
+        "reload_dose_due": "RELOAD_DOSE_DUE",
+    }
+
+    class Meta:
+        # One index per worklist section, in the section's order, so that its first rows and
+        # its count come from the index whatever the number of patients (selectors.worklist).
+        indexes = [
+            models.Index(fields=["next_assessment_due", "patient"], name="status_due_idx"),
+            models.Index(
+                fields=["latest_date", "patient"],
+                condition=Q(hold_recommended=True),
+                name="status_hold_idx",
+            ),
+            models.Index(
+                fields=["recommendation", "latest_date", "patient"],
+                name="status_recommendation_idx",
+            ),
+            models.Index(fields=["cotreatment_risk", "patient"], name="status_risk_idx"),
+            models.Index(fields=["phase"], name="status_phase_idx"),
+            models.Index(fields=["evaluated_for"], name="status_evaluated_for_idx"),
+            models.Index(
+                fields=["next_assessment_due", "patient"],
+                condition=Q(baseline_missing=True),
+                name="status_baseline_missing_idx",
+            ),
+            models.Index(
+                fields=["latest_date", "patient"],
+                condition=Q(hold_not_actioned=True),
+                name="status_not_actioned_idx",
+            ),
+            models.Index(
+                fields=["patient"],
+                condition=Q(infusion_during_hold=True),
+                name="status_during_hold_idx",
+            ),
+            models.Index(
+                fields=["patient"], condition=Q(reload_dose_due=True), name="status_reload_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.patient_id}: {self.phase}, {self.recommendation}"
+
+
+class WorklistVersion(models.Model):
+    """One row whose value changes (to a new random number) in the transaction of every change
+    of stored statuses, so that the worklist's counts and first rows can be reused until the
+    next change (selectors.worklist). A random value, not a counter: a rolled-back change brings
+    back the old value together with the old data, so a value always names one state."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"worklist version {self.version}"
