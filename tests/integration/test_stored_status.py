@@ -271,7 +271,7 @@ def test_refresh_status_commits_chunk_by_chunk(monkeypatch):
     chunk is its own transaction, so the web app (and SQLite's one write lock) gets a turn."""
     for _ in range(5):
         PatientFactory()
-    monkeypatch.setattr(services, "STATUS_CHUNK", 2)
+    monkeypatch.setattr(services.status, "STATUS_CHUNK", 2)
     chunks = []
     refresh = services.status_refresh
 
@@ -279,7 +279,7 @@ def test_refresh_status_commits_chunk_by_chunk(monkeypatch):
         chunks.append(sorted(ids))
         return refresh(ids, **kwargs)
 
-    monkeypatch.setattr(services, "status_refresh", spy)
+    monkeypatch.setattr(services.status, "status_refresh", spy)
     call_command("refresh_status", stdout=io.StringIO())
     assert [len(ids) for ids in chunks] == [2, 2, 1]
     assert_stored_equals_fresh()

@@ -84,7 +84,7 @@ def test_50_concurrent_writes_for_one_patient_all_land():
 
 
 def test_two_refresh_runs_beside_clinicians_saves(monkeypatch):
-    monkeypatch.setattr(services, "STATUS_CHUNK", 4)  # many chunks, many commits
+    monkeypatch.setattr(services.status, "STATUS_CHUNK", 4)  # many chunks, many commits
     nurse = UserFactory(username="nurse", roles=["nurse"])
     patients = [PatientFactory() for _ in range(20)]
     MonitoringStatus.objects.all().delete()  # as after a restore: every status to be written

@@ -1,27 +1,21 @@
-"""Every write to clinical data goes through here: validated, atomic, attributed (created/updated
-by, django-simple-history) and never a delete."""
-
-import secrets
+"""Writes of clinical records: validated, atomic, attributed (created/updated by,
+django-simple-history), the patient locked first, and never a delete."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tracker import audit_context, consistency
+from tracker import consistency
 from tracker.models import (
-    AuditEvent,
     ClinicalRecord,
     CoTreatment,
     Infusion,
     LvefMeasurement,
-    MonitoringStatus,
     Patient,
     TreatmentCourse,
     TreatmentHold,
     User,
-    WorklistVersion,
 )
-from tracker.monitoring.lvef import HOLD_RECOMMENDATIONS
 
 IMPORT_ACTOR_USERNAME = "import"
 
@@ -304,144 +298,3 @@ def mark_entered_in_error(record: ClinicalRecord, *, actor, reason: str) -> Clin
     record.full_clean()
     record.save()
     return record
-
-
-def client_address(request=None) -> str | None:
-    """The client's address as the server saw it (behind a proxy, configure the proxy to set
-    REMOTE_ADDR; a client-supplied X-Forwarded-For is not trusted here). Without a request:
-    the request being served, if any (audit_context), so that writes record it too."""
-    if request is None:
-        request = audit_context.current_request()
-    return request.META.get("REMOTE_ADDR") if request is not None else None
-
-
-def audit_event_record(
-    action: str,
-    *,
-    request=None,
-    user=None,
-    username: str = "",
-    patient: Patient | None = None,
-    detail: str = "",
-) -> AuditEvent:
-    """Append one audit event; it joins the caller's transaction when there is one. The
-    patient is a key (finding 5); `detail` must name no patient (no names, no query text)."""
-    if request is None:
-        request = audit_context.current_request()
-    if user is None and request is not None:
-        request_user = getattr(request, "user", None)
-        if request_user is not None and request_user.is_authenticated:
-            user = request_user
-    if request is not None and action in ("login", "login_failed"):
-        setattr(request, audit_context.LOGIN_AUDITED, True)
-    return AuditEvent.objects.create(
-        action=action,
-        user=user,
-        username=(username or (user.get_username() if user else ""))[:150],
-        patient=patient,
-        detail=detail[:500],
-        ip_address=client_address(request),
-    )
-
-
-# S6's two flags depend on the day the status is read, not on the records: they are derived
-# from the stored due date when the status is read (selectors.stored_status).
-DATE_DERIVED_FLAGS = frozenset({"ASSESSMENT_OVERDUE", "ASSESSMENT_DUE_SOON"})
-STATUS_CHUNK = 2000
-
-
-def _status_row(evaluated, today, now) -> MonitoringStatus:
-    s = evaluated.status
-    stored_flags = [code for code in s.flags if code not in DATE_DERIVED_FLAGS]
-    return MonitoringStatus(
-        patient_id=evaluated.pk,
-        evaluated_for=today,
-        evaluated_at=now,
-        phase=s.phase,
-        next_assessment_due=s.next_assessment_due,
-        recommendation=s.recommendation,
-        recommendation_reason=s.recommendation_reason,
-        cotreatment_risk=s.cotreatment_risk,
-        ctrcd=s.ctrcd,
-        baseline_value=s.baseline.value if s.baseline else None,
-        baseline_date=s.baseline.date if s.baseline else None,
-        latest_value=s.latest.value if s.latest else None,
-        latest_date=s.latest.date if s.latest else None,
-        latest_modality=s.latest.modality if s.latest else "",
-        lvef_drop=s.lvef_drop,
-        doxorubicin_equivalent_mg_m2=s.doxorubicin_equivalent_mg_m2,
-        flags=f";{';'.join(stored_flags)};" if stored_flags else "",
-        hold_recommended=s.recommendation in HOLD_RECOMMENDATIONS,
-        **{column: code in s.flags for column, code in MonitoringStatus.SECTION_FLAGS.items()},
-    )
-
-
-def _status_update_fields() -> list[str]:
-    return [f.name for f in MonitoringStatus._meta.concrete_fields if not f.primary_key]
-
-
-@transaction.atomic
-def status_refresh(patient_ids=None, *, today=None) -> int:
-    """Recompute the stored status of these patients (all when None), in the caller's
-    transaction; returns how many were stored. Patients entered in error lose theirs.
-
-    Each chunk locks its patients first (lock_patients), then evaluates and upserts: no
-    delete-then-insert, so a refresh beside a clinician's save, or beside another refresh on
-    another app server, waits for it instead of colliding on the status row (finding 1)."""
-    from tracker import selectors  # reads; imported here to keep the module graph one-way
-
-    today = today or timezone.localdate()
-    now = timezone.now()
-    if patient_ids is None:
-        patient_ids = list(Patient.objects.order_by("pk").values_list("pk", flat=True))
-    ids = sorted(set(patient_ids))
-    stored = 0
-    for start in range(0, len(ids), STATUS_CHUNK):
-        chunk = ids[start : start + STATUS_CHUNK]
-        lock_patients(*chunk)
-        evaluated = selectors.evaluate_patients(
-            selectors.active_patients().filter(pk__in=chunk), today
-        )
-        active = [e.pk for e in evaluated]
-        MonitoringStatus.objects.filter(patient_id__in=chunk).exclude(
-            patient_id__in=active
-        ).delete()
-        MonitoringStatus.objects.bulk_create(
-            [_status_row(e, today, now) for e in evaluated],
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["patient"],
-            update_fields=_status_update_fields(),
-        )
-        stored += len(evaluated)
-    worklist_changed()
-    return stored
-
-
-def status_refresh_in_chunks(patient_ids=None, *, today=None) -> int:
-    """status_refresh, one committed transaction per chunk: a long refresh (the nightly run,
-    the refresh after a large import) holds no lock for longer than one chunk, so the web app
-    keeps working beside it, and SQLite's single write lock is free between chunks
-    (finding 4). A patient written meanwhile is recomputed by that write itself."""
-    if patient_ids is None:
-        patient_ids = Patient.objects.order_by("pk").values_list("pk", flat=True)
-    ids = sorted(set(patient_ids))
-    stored = 0
-    for start in range(0, len(ids), STATUS_CHUNK):
-        stored += status_refresh(ids[start : start + STATUS_CHUNK], today=today)
-    return stored
-
-
-def worklist_changed() -> None:
-    """Name the new state of the stored statuses (models.WorklistVersion), in the caller's
-    transaction: the worklist stops reusing what it read of the old one. One UPDATE of one
-    row (no read-modify-write); the row is created by an upsert if a test flush removed it,
-    so two writers creating it at once do not collide."""
-    version = secrets.randbits(62)
-    if not WorklistVersion.objects.filter(pk=1).update(version=version):
-        WorklistVersion.objects.bulk_create(
-            [WorklistVersion(pk=1, version=version)],
-            update_conflicts=True,
-            unique_fields=["id"],
-            update_fields=["version"],
-        )

@@ -1,0 +1,116 @@
+"""The stored status (MonitoringStatus): recomputed in the transaction of every write that can
+change it, upserted patient by patient under the patient's lock; refreshed in chunks."""
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from tracker.models import (
+    MonitoringStatus,
+    Patient,
+    WorklistVersion,
+)
+from tracker.monitoring.lvef import HOLD_RECOMMENDATIONS
+
+from .records import lock_patients
+
+DATE_DERIVED_FLAGS = frozenset({"ASSESSMENT_OVERDUE", "ASSESSMENT_DUE_SOON"})
+STATUS_CHUNK = 2000
+
+
+def _status_row(evaluated, today, now) -> MonitoringStatus:
+    s = evaluated.status
+    stored_flags = [code for code in s.flags if code not in DATE_DERIVED_FLAGS]
+    return MonitoringStatus(
+        patient_id=evaluated.pk,
+        evaluated_for=today,
+        evaluated_at=now,
+        phase=s.phase,
+        next_assessment_due=s.next_assessment_due,
+        recommendation=s.recommendation,
+        recommendation_reason=s.recommendation_reason,
+        cotreatment_risk=s.cotreatment_risk,
+        ctrcd=s.ctrcd,
+        baseline_value=s.baseline.value if s.baseline else None,
+        baseline_date=s.baseline.date if s.baseline else None,
+        latest_value=s.latest.value if s.latest else None,
+        latest_date=s.latest.date if s.latest else None,
+        latest_modality=s.latest.modality if s.latest else "",
+        lvef_drop=s.lvef_drop,
+        doxorubicin_equivalent_mg_m2=s.doxorubicin_equivalent_mg_m2,
+        flags=f";{';'.join(stored_flags)};" if stored_flags else "",
+        hold_recommended=s.recommendation in HOLD_RECOMMENDATIONS,
+        **{column: code in s.flags for column, code in MonitoringStatus.SECTION_FLAGS.items()},
+    )
+
+
+def _status_update_fields() -> list[str]:
+    return [f.name for f in MonitoringStatus._meta.concrete_fields if not f.primary_key]
+
+
+@transaction.atomic
+def status_refresh(patient_ids=None, *, today=None) -> int:
+    """Recompute the stored status of these patients (all when None), in the caller's
+    transaction; returns how many were stored. Patients entered in error lose theirs.
+
+    Each chunk locks its patients first (lock_patients), then evaluates and upserts: no
+    delete-then-insert, so a refresh beside a clinician's save, or beside another refresh on
+    another app server, waits for it instead of colliding on the status row (finding 1)."""
+    from tracker import selectors  # reads; imported here to keep the module graph one-way
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    if patient_ids is None:
+        patient_ids = list(Patient.objects.order_by("pk").values_list("pk", flat=True))
+    ids = sorted(set(patient_ids))
+    stored = 0
+    for start in range(0, len(ids), STATUS_CHUNK):
+        chunk = ids[start : start + STATUS_CHUNK]
+        lock_patients(*chunk)
+        evaluated = selectors.evaluate_patients(
+            selectors.active_patients().filter(pk__in=chunk), today
+        )
+        active = [e.pk for e in evaluated]
+        MonitoringStatus.objects.filter(patient_id__in=chunk).exclude(
+            patient_id__in=active
+        ).delete()
+        MonitoringStatus.objects.bulk_create(
+            [_status_row(e, today, now) for e in evaluated],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["patient"],
+            update_fields=_status_update_fields(),
+        )
+        stored += len(evaluated)
+    worklist_changed()
+    return stored
+
+
+def status_refresh_in_chunks(patient_ids=None, *, today=None) -> int:
+    """status_refresh, one committed transaction per chunk: a long refresh (the nightly run,
+    the refresh after a large import) holds no lock for longer than one chunk, so the web app
+    keeps working beside it, and SQLite's single write lock is free between chunks
+    (finding 4). A patient written meanwhile is recomputed by that write itself."""
+    if patient_ids is None:
+        patient_ids = Patient.objects.order_by("pk").values_list("pk", flat=True)
+    ids = sorted(set(patient_ids))
+    stored = 0
+    for start in range(0, len(ids), STATUS_CHUNK):
+        stored += status_refresh(ids[start : start + STATUS_CHUNK], today=today)
+    return stored
+
+
+def worklist_changed() -> None:
+    """Name the new state of the stored statuses (models.WorklistVersion), in the caller's
+    transaction: the worklist stops reusing what it read of the old one. One UPDATE of one
+    row (no read-modify-write); the row is created by an upsert if a test flush removed it,
+    so two writers creating it at once do not collide."""
+    version = secrets.randbits(62)
+    if not WorklistVersion.objects.filter(pk=1).update(version=version):
+        WorklistVersion.objects.bulk_create(
+            [WorklistVersion(pk=1, version=version)],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["version"],
+        )
