@@ -15,9 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("url", ["/accounts/login/", "/"])
-def test_security_headers_on_every_response(client, url):
-    client.force_login(UserFactory(username="n", roles=["nurse"]))
-    response = client.get(url)
+def test_security_headers_on_every_response(nurse_client, url):
+    response = nurse_client.get(url)
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     assert "'unsafe-inline'" not in csp
@@ -27,13 +26,12 @@ def test_security_headers_on_every_response(client, url):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_pages_have_no_inline_script(client):
-    client.force_login(UserFactory(username="n", roles=["nurse"]))
+def test_pages_have_no_inline_script(nurse_client):
     for url in ("/", "/patients/", "/flags/", "/accounts/login/"):
-        assert "<script" not in client.get(url).content.decode()
+        assert "<script" not in nurse_client.get(url).content.decode()
 
 
-def test_csrf_is_enforced_on_forms():
+def test_csrf_is_enforced_on_forms(oncologist):
     csrf_client = Client(enforce_csrf_checks=True)
     UserFactory(username="nora", password="correct-horse-battery", roles=["nurse"])
     assert (
@@ -42,7 +40,7 @@ def test_csrf_is_enforced_on_forms():
         ).status_code
         == 403
     )
-    csrf_client.force_login(UserFactory(username="n2", roles=["oncologist"]))
+    csrf_client.force_login(oncologist)  # the persona, on a client that enforces CSRF
     response = csrf_client.post("/patients/new/", {"mrn": "X"})
     assert response.status_code == 403
 
