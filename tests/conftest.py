@@ -25,17 +25,6 @@ def _client_for(user):
 
 
 @pytest.fixture
-def administrator(db):
-    """A superuser: the admin panel, and every permission."""
-    return _user(username="admin", first_name="Ann", last_name="Administrator", is_superuser=True)
-
-
-@pytest.fixture
-def administrator_client(administrator):
-    return _client_for(administrator)
-
-
-@pytest.fixture
 def oncologist(db):
     return _user(
         username="oncologist", first_name="Olu", last_name="Oncologist", roles=["oncologist"]
@@ -71,7 +60,7 @@ def cardiology_client(cardiology):
 
 @pytest.fixture
 def viewer(db):
-    return _user(username="viewer", first_name="Vic", last_name="Viewer", roles=["viewer"])
+    return _user(username="vic", first_name="Vic", last_name="Viewer", roles=["viewer"])
 
 
 @pytest.fixture
@@ -79,12 +68,25 @@ def viewer_client(viewer):
     return _client_for(viewer)
 
 
-# pytest-django's own names for the administrator: the same persona.
 @pytest.fixture
-def admin_user(administrator):
-    return administrator
+def administrator(admin_user):
+    """A superuser: the admin panel, and every permission (pytest-django's `admin_user`)."""
+    return admin_user
 
 
 @pytest.fixture
-def admin_client(administrator_client):
-    return administrator_client
+def administrator_client(administrator):
+    return _client_for(administrator)
+
+
+# pytest-django's names for the administrator, overridden so that they are the persona above
+# (`admin_client` is pytest-django's shared `client`, logged in).
+@pytest.fixture
+def admin_user(db):
+    return _user(username="admin", is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client

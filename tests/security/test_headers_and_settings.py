@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize("url", ["/accounts/login/", "/"])
 def test_security_headers_on_every_response(nurse_client, url):
-    response = nurse_client.get(url)
+    client = nurse_client
+    response = client.get(url)
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     assert "'unsafe-inline'" not in csp
@@ -27,8 +28,9 @@ def test_security_headers_on_every_response(nurse_client, url):
 
 
 def test_pages_have_no_inline_script(nurse_client):
+    client = nurse_client
     for url in ("/", "/patients/", "/flags/", "/accounts/login/"):
-        assert "<script" not in nurse_client.get(url).content.decode()
+        assert "<script" not in client.get(url).content.decode()
 
 
 def test_csrf_is_enforced_on_forms(oncologist):
