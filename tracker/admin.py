@@ -9,6 +9,7 @@ from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import services
+from tracker.admin_audit import AuditedAdminMixin, audit_autocomplete
 from tracker.models import (
     AuditEvent,
     CoTreatment,
@@ -25,6 +26,7 @@ admin.site.site_title = "Cardiac monitoring admin"
 # The admin panel is for administrators only; clinic staff work in the clinic pages, where every
 # write goes through the services' checks.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+audit_autocomplete(admin.site)  # issue 9, finding 5
 
 AUDIT_FIELDS = (
     "created_at",
@@ -93,7 +95,7 @@ class ConsistentForm(forms.ModelForm):
             self._update_errors(exc)
 
 
-class ClinicalAdmin(SimpleHistoryAdmin):
+class ClinicalAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     """No delete; saves go through the model's validation and record who changed what."""
 
     actions = [mark_entered_in_error]
@@ -257,12 +259,13 @@ class CoTreatmentAdmin(ClinicalAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only, for everyone: audit events are never added, changed or deleted by hand."""
 
-    list_display = ("at", "username", "action", "patient_mrn", "detail", "ip_address")
+    list_display = ("at", "username", "action", "patient", "detail", "ip_address")
     list_filter = ("action",)
-    search_fields = ("username", "patient_mrn", "detail")
+    list_select_related = ("patient",)
+    search_fields = ("username", "patient__mrn", "detail")
     date_hierarchy = "at"
 
     def has_add_permission(self, request):

@@ -392,12 +392,24 @@ AUDIT_ACTIONS = [
     ("patient_view", "Viewed a patient"),
     ("csv_download", "Downloaded a CSV"),
     ("import", "Imported patients"),
+    # Issue 9, finding 5: every read of patient data and every write.
+    ("history_view", "Viewed a change history"),
+    ("worklist_view", "Viewed the worklist"),
+    ("list_view", "Viewed the patient list"),
+    ("form_view", "Opened a record form"),
+    ("admin_view", "Viewed patient data in the admin"),
+    ("record_created", "Created a record"),
+    ("record_changed", "Changed a record"),
 ]
 
 
 class AuditEvent(models.Model):
-    """Append-only log of who saw, exported and imported what, and every log-in: rows are never
-    changed or deleted (save refuses, the admin is read-only, and a database trigger backs it)."""
+    """Append-only log of who saw, exported, imported and changed what, and every log-in: rows
+    are never changed or deleted (save refuses, the admin is read-only, and database triggers
+    back it: migrations 0004 and 0006, SECURITY.md). The patient is a key, not the MRN text:
+    renaming a patient keeps its log, and a new patient given an old MRN does not inherit it.
+    The free text (detail) names no patient: searches record that they were made and how many
+    rows they found, never the query."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -405,7 +417,9 @@ class AuditEvent(models.Model):
     )
     username = models.CharField(max_length=150, blank=True, help_text="as typed, for failures")
     action = models.CharField(max_length=20, choices=AUDIT_ACTIONS)
-    patient_mrn = models.CharField("MRN", max_length=32, blank=True, db_index=True)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
     detail = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
@@ -418,7 +432,8 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'} {self.action} {self.patient_mrn}"
+        who = self.username or "-"
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.patient_id or ''}".rstrip()
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

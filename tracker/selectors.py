@@ -663,7 +663,7 @@ def patient_views(patient: Patient, limit: int = 50):
     from tracker.models import AuditEvent
 
     return list(
-        AuditEvent.objects.filter(patient_mrn=patient.mrn, action="patient_view")
+        AuditEvent.objects.filter(patient=patient, action="patient_view")  # by key: finding 5
         .select_related("user")
         .order_by("-at")[:limit]
     )

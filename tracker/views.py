@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 from datetime import date
 
 from django.contrib import messages
@@ -49,17 +50,20 @@ def _patient(mrn: str) -> Patient:
 def worklist(request):
     _require(request, "view_patient")
     search = forms.PatientSearchForm(request.GET or None)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
+    query, search_error = _search_query(request, search)
     today = _today()
     as_csv = request.GET.get("format") == "csv"
+    if as_csv and search_error:
+        # Never the whole worklist in place of the search that was asked for (issue 9 #11).
+        messages.error(request, "The CSV was not downloaded.")
+        as_csv = False
     sections, counts = selectors.worklist(
         today, query, limit=None if as_csv else selectors.SECTION_ROWS
     )
+    listed = sum(len(section.rows) for section in sections)
     if as_csv:
         services.audit_event_record(
-            "csv_download",
-            request=request,
-            detail=f"worklist{f' matching {query!r}' if query else ''}",
+            "csv_download", request=request, detail=_listed("worklist CSV", listed, query)
         )
         return _worklist_csv(sections)
     matches = []
@@ -67,6 +71,10 @@ def worklist(request):
         matches = selectors.stored_rows(
             selectors.stored_statuses(today, query).order_by("patient__mrn")[:PAGE_SIZE], today
         )
+    detail = _listed("worklist", listed, query)
+    if query:
+        detail += f", {len(matches)} search match(es) shown"
+    services.audit_event_record("worklist_view", request=request, detail=detail)
     stale = counts["evaluated_for"] is not None and counts["evaluated_for"] < today
     return render(
         request,
@@ -82,6 +90,26 @@ def worklist(request):
             "today": today,
         },
     )
+
+
+def _search_query(request, search) -> tuple[str, bool]:
+    """The search text, or "" and an error message naming the problem (too long, a NUL):
+    a refused search is said, never silently dropped (issue 9 finding 11)."""
+    if not search.is_bound or search.is_valid():
+        return (search.cleaned_data["q"] if search.is_bound else ""), False
+    problems = " ".join(search.errors.get("q", [])) or "the search could not be read."
+    messages.error(
+        request,
+        f"Search ({search.fields['q'].label}): {problems} The search was not run; "
+        "shorten or correct it and try again.",
+    )
+    return "", True
+
+
+def _listed(what: str, rows: int, query: str) -> str:
+    """Audit detail of a list (finding 5): how many rows it showed and whether a search was
+    made, never the query text (a name or an MRN is patient data)."""
+    return f"{what}: {rows} row(s){', search made' if query else ''}"
 
 
 def _worklist_csv(sections):
@@ -131,8 +159,18 @@ def _worklist_csv(sections):
 
 
 def _csv_safe(text: str) -> str:
-    """Staff open CSV files in spreadsheets: neutralise cells that would run as formulas."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Staff open CSV files in spreadsheets: neutralise cells that would run as formulas, also
+    behind leading invisible characters (U+200B, U+FEFF: format, category Cf) or white space,
+    which spreadsheets skip (issue 9 finding 11)."""
+    if text[:1] in ("\t", "\r"):
+        return "'" + text
+    visible = next((c for c in text if not (c.isspace() or _invisible(c))), "")
+    first = unicodedata.normalize("NFKC", visible)  # a full-width ＝ reads as =
+    return "'" + text if first[:1] in ("=", "+", "-", "@") else text
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp")
 
 
 PATIENT_FILTERS = {
@@ -154,7 +192,7 @@ FILTER_LABELS = {
 def patient_list(request):
     _require(request, "view_patient")
     search = forms.PatientSearchForm(request.GET or None)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
+    query, _refused = _search_query(request, search)
     today = _today()
     statuses = selectors.stored_statuses(today, query)
     chosen = {}
@@ -171,6 +209,13 @@ def patient_list(request):
     ordered = statuses.order_by("patient__mrn").values(*selectors.ROW_FIELDS)
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [selectors.stored_row(values, today) for values in page]
+    filtered = "".join(f", {name}={value}" for name, value in chosen.items())  # fixed values
+    services.audit_event_record(
+        "list_view",
+        request=request,
+        detail=f"{_listed('patient list', len(rows), query)}, page {page.number} of "
+        f"{page.paginator.num_pages}, {page.paginator.count} in all{filtered}",
+    )
     filters = [
         (name, label, [(v, FILTER_LABELS.get(v, v)) for v in values])
         for name, (label, values) in PATIENT_FILTERS.items()
@@ -212,7 +257,7 @@ def patient_create(request):
 def patient_timeline(request, mrn):
     _require(request, "view_patient")
     patient = _patient(mrn)
-    services.audit_event_record("patient_view", request=request, patient_mrn=patient.mrn)
+    services.audit_event_record("patient_view", request=request, patient=patient)
     today = _today()
     history = selectors.patient_history(patient)
     record = history.record
@@ -290,6 +335,12 @@ def _course(patient, course_id):
     return get_object_or_404(TreatmentCourse, pk=course_id, patient=patient, entered_in_error=False)
 
 
+def _form_viewed(request, patient, what: str):
+    """A form shows the patient (and the record being edited): a read, audited (finding 5).
+    A save that succeeds is audited as the write instead (signals)."""
+    services.audit_event_record("form_view", request=request, patient=patient, detail=what)
+
+
 def _save_form(request, form, save):
     """Run a service with the form's data; its ValidationErrors land on the form's fields."""
     try:
@@ -328,6 +379,7 @@ def record_create(request, mrn, kind, course_id=None):
                 messages.success(request, f"{_capitalised(title)} recorded: {saved}.")
                 return redirect("tracker:patient", mrn=patient.mrn)
             warnings = []
+    _form_viewed(request, patient, f"new {title}")
     return render(
         request,
         "tracker/form.html",
@@ -364,6 +416,7 @@ def record_edit(request, mrn, kind, pk):
         if saved:
             messages.success(request, f"{_capitalised(title)} updated.")
             return redirect("tracker:patient", mrn=patient.mrn)
+    _form_viewed(request, patient, f"edit {title} {record.pk}")
     return render(
         request,
         "tracker/form.html",
@@ -389,6 +442,7 @@ def patient_edit(request, mrn):
         if saved:
             messages.success(request, "Patient details updated.")
             return redirect("tracker:patient", mrn=saved.mrn)
+    _form_viewed(request, patient, "edit patient details")
     return render(
         request,
         "tracker/form.html",
@@ -413,6 +467,7 @@ def record_entered_in_error(request, mrn, kind, pk):
         else:
             messages.success(request, f"{_capitalised(title)} marked entered in error.")
         return redirect("tracker:patient", mrn=patient.mrn)
+    _form_viewed(request, patient, f"mark {title} {record.pk} entered in error")
     return render(
         request,
         "tracker/form.html",
@@ -439,6 +494,7 @@ def flag_help(request):
 def patient_audit(request, mrn):
     _require(request, "view_patient")
     patient = _patient(mrn)
+    services.audit_event_record("history_view", request=request, patient=patient)
     return render(
         request,
         "tracker/patient_audit.html",

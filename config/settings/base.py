@@ -32,12 +32,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tracker.middleware.ServerTimingMiddleware",
+    "tracker.middleware.PrivateResponseMiddleware",
+    "tracker.audit_context.AuditContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tracker.middleware.SessionExpiryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "tracker.middleware.StaffRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -60,6 +63,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.accounts.session_settings",
             ],
         },
     },
@@ -95,7 +99,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # 0.5, not Django's 0.7: "lockme2lockme2" for the user lockme2 is 0.67 similar (issue 9 #11).
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"max_similarity": 0.5},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
@@ -165,7 +173,10 @@ ASSESSMENT_DUE_SOON_DAYS = env.int("ASSESSMENT_DUE_SOON_DAYS", default=14)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden": {"()": "tracker.middleware.ForbiddenWithoutTracebackFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 is logged as one warning line, without a traceback (issue 9 finding 11).
+    "loggers": {"django.request": {"filters": ["forbidden"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 ENVIRONMENT = "base"

@@ -5,12 +5,15 @@ The rows are checked against the URL resolver: every URL name of the project (an
 kind of the `<kind>` routes) needs a row, and every row must still resolve, so a new URL fails
 `test_every_url_has_a_row` until someone writes down which roles may use it. Skipped, because
 other tests cover them:
-- the admin (`admin:` namespace): its own rows below (`admin*`: logged out → login, every
-  clinical role refused, the administrator allowed) and tests/integration/test_admin.py;
+- the admin (`admin:` namespace, and `admin/password_change/`, the account pages' password
+  change): its own rows below (`admin*`: logged out → login, every clinical role refused, the
+  administrator allowed) and tests/integration/test_admin.py;
 - the account pages under `accounts/` (log-in, log-out, password change ...): they must work
   logged out or are the login flow itself; tests/integration/test_auth.py and
   tests/security/test_sessions.py;
-- static files (`django.views.static`, only when DEBUG serves them): no patient data.
+- static files (`django.views.static`, only when DEBUG serves them): no patient data;
+- the health checks `healthz` and `readyz`: public by design, no patient data;
+  tests/integration/test_health.py.
 """
 
 import re
@@ -299,7 +302,12 @@ def test_buttons_follow_the_role(viewer_client, cardiology_client, nurse_client,
 # --- the rows against the URL resolver -------------------------------------------------------
 
 SKIPPED_NAMESPACES = ("admin",)  # the admin* rows above and tests/integration/test_admin.py
-SKIPPED_ROUTES = ("accounts/",)  # the login flow: test_auth.py, test_sessions.py
+SKIPPED_ROUTES = (
+    "accounts/",  # the login flow: test_auth.py, test_sessions.py
+    "admin/",  # admin/password_change/: the account pages' password change
+    "healthz",  # public health checks, no patient data: tests/integration/test_health.py
+    "readyz",
+)
 SKIPPED_VIEW_MODULES = ("django.views.static",)  # static files, no patient data
 
 
