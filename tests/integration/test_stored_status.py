@@ -213,11 +213,11 @@ def viewer_client(viewer_client):
 # 4 for session, user and permissions and 3 for the session save; the worklist's counts and
 # section rows are cached until a write (2 queries; the request after _load always misses).
 PAGES = {
-    "worklist": ("/", 11),
-    "worklist_search": ("/?q=S00", 11),
+    "worklist": ("/", 12),  # + the audit event of the view (issue 9 finding 5)
+    "worklist_search": ("/?q=S00", 12),
     "worklist_csv": ("/?format=csv", 12),  # + the audit event of the download
-    "patient_list": ("/patients/?page=2", 9),
-    "patient_list_filtered": ("/patients/?section=high_risk&phase=active", 9),
+    "patient_list": ("/patients/?page=2", 10),  # + the audit event of the view
+    "patient_list_filtered": ("/patients/?section=high_risk&phase=active", 10),
     "timeline": ("/patients/S0000007/", 14),  # + the audit event of the view
 }
 
