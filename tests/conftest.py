@@ -1,5 +1,11 @@
-"""Personas shared by the integration and security tests. Imports stay inside the fixtures:
-tests/unit runs without Django (`pytest tests/unit -p no:django`)."""
+"""Personas shared by the integration and security tests: one user and one logged-in client per
+role (tracker/roles.py), so that no test logs in by hand. `<role>` is the user, `<role>_client`
+a test client logged in as that user; each client is its own `Client`, so a test may use two
+personas side by side. Tests of the login flow itself (test_auth.py, test_sessions.py, the
+lock-out tests) log in through the login page instead.
+
+Imports stay inside the fixtures: tests/unit runs without Django (`pytest tests/unit -p no:django`).
+"""
 
 import pytest
 
@@ -10,14 +16,11 @@ def _user(**kwargs):
     return UserFactory(**kwargs)
 
 
-@pytest.fixture
-def nurse(db):
-    return _user(username="nurse", first_name="Nora", last_name="Navigator", roles=["nurse"])
+def _client_for(user):
+    from django.test import Client
 
-
-@pytest.fixture
-def nurse_client(client, nurse):
-    client.force_login(nurse)
+    client = Client()
+    client.force_login(user)
     return client
 
 
@@ -29,11 +32,55 @@ def oncologist(db):
 
 
 @pytest.fixture
-def oncologist_client(client, oncologist):
-    client.force_login(oncologist)
-    return client
+def oncologist_client(oncologist):
+    return _client_for(oncologist)
 
 
+@pytest.fixture
+def nurse(db):
+    return _user(username="nurse", first_name="Nora", last_name="Navigator", roles=["nurse"])
+
+
+@pytest.fixture
+def nurse_client(nurse):
+    return _client_for(nurse)
+
+
+@pytest.fixture
+def cardiology(db):
+    return _user(
+        username="cardiology", first_name="Cara", last_name="Cardiologist", roles=["cardiology"]
+    )
+
+
+@pytest.fixture
+def cardiology_client(cardiology):
+    return _client_for(cardiology)
+
+
+@pytest.fixture
+def viewer(db):
+    return _user(username="vic", first_name="Vic", last_name="Viewer", roles=["viewer"])
+
+
+@pytest.fixture
+def viewer_client(viewer):
+    return _client_for(viewer)
+
+
+@pytest.fixture
+def administrator(admin_user):
+    """A superuser: the admin panel, and every permission (pytest-django's `admin_user`)."""
+    return admin_user
+
+
+@pytest.fixture
+def administrator_client(administrator):
+    return _client_for(administrator)
+
+
+# pytest-django's names for the administrator, overridden so that they are the persona above
+# (`admin_client` is pytest-django's shared `client`, logged in).
 @pytest.fixture
 def admin_user(db):
     return _user(username="admin", is_superuser=True)

@@ -37,9 +37,9 @@ def test_login_failed_login_and_logout_are_recorded(client):
     assert AuditEvent.objects.order_by("id").first().ip_address == "10.1.2.3"
 
 
-def test_timeline_view_and_csv_download_are_recorded(client):
+def test_timeline_view_and_csv_download_are_recorded(viewer_client):
     PatientFactory(mrn="A1001")
-    client.force_login(UserFactory(username="vic", roles=["viewer"]))
+    client = viewer_client  # username "vic"
     client.get("/patients/A1001/")
     client.get("/", {"format": "csv", "q": "A1"})
     assert actions() == [
@@ -53,12 +53,12 @@ def test_timeline_view_and_csv_download_are_recorded(client):
     )
 
 
-def test_views_are_listed_on_the_change_history_page(client):
+def test_views_are_listed_on_the_change_history_page(viewer_client):
     PatientFactory(mrn="A1001")
-    client.force_login(UserFactory(username="vic", first_name="Vic", roles=["viewer"]))
+    client = viewer_client
     client.get("/patients/A1001/")
     page = client.get("/patients/A1001/history/").content.decode()
-    assert "Who opened this record" in page and "<td>Vic Staff</td>" in page
+    assert "Who opened this record" in page and "<td>Vic Viewer</td>" in page
 
 
 def test_import_is_recorded_with_the_import_actor(tmp_path):
@@ -118,31 +118,30 @@ def test_audit_events_cannot_be_deleted_in_sql():
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-def test_admin_cannot_add_change_or_delete_audit_events(rf):
+def test_admin_cannot_add_change_or_delete_audit_events(rf, administrator):
     model_admin = admin.site._registry[AuditEvent]
     request = rf.get("/")
-    request.user = UserFactory(username="root", is_superuser=True)
+    request.user = administrator
     event = services.audit_event_record("login", username="x")
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request, event)
     assert not model_admin.has_delete_permission(request, event)
 
 
-def test_change_history_shows_who_changed_what(client):
-    nurse = UserFactory(username="nora", first_name="Nora", last_name="Navigator", roles=["nurse"])
+def test_change_history_shows_who_changed_what(nurse_client, nurse):
     lvef = LvefFactory(patient=PatientFactory(mrn="A1001"), date=date(2026, 1, 1))
     services.record_update(lvef, actor=nurse, value=lvef.value - 5)
     services.mark_entered_in_error(lvef, actor=nurse, reason="wrong patient")
-    client.force_login(nurse)
+    client = nurse_client
     page = client.get("/patients/A1001/history/").content.decode()
     assert "Nora Navigator" in page
     assert "value: 62.0 → 57.0" in page
     assert "entered in error" in page and "wrong patient" in page
 
 
-def test_clinical_records_have_no_delete_anywhere(client):
+def test_clinical_records_have_no_delete_anywhere(administrator_client):
     lvef = LvefFactory()
-    client.force_login(UserFactory(username="root", is_superuser=True))
+    client = administrator_client
     client.post(f"/admin/tracker/lvefmeasurement/{lvef.pk}/delete/", {"post": "yes"})
     client.post(
         "/admin/tracker/lvefmeasurement/",

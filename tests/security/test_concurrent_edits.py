@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import LvefFactory, PatientFactory, UserFactory
+from tests.factories import LvefFactory, PatientFactory
 from tracker import services
 
 pytestmark = pytest.mark.django_db
@@ -18,13 +18,10 @@ def edit_form_version(client, url):
     return page[start : page.index('"', start)]
 
 
-def test_second_save_of_a_stale_form_is_refused(client):
+def test_second_save_of_a_stale_form_is_refused(nurse_client, cardiology):
+    client = nurse_client
     lvef = LvefFactory(patient=PatientFactory(mrn="A1001"), date=date(2026, 1, 1))
-    me = UserFactory(username="me", roles=["nurse"])
-    other = UserFactory(
-        username="cara", first_name="Cara", last_name="Cardiologist", roles=["cardiology"]
-    )
-    client.force_login(me)
+    other = cardiology  # Cara Cardiologist
     url = f"/patients/A1001/lvef/{lvef.pk}/edit/"
     version = edit_form_version(client, url)
     # Meanwhile a colleague corrects the value.
@@ -40,9 +37,9 @@ def test_second_save_of_a_stale_form_is_refused(client):
     assert lvef.value == Decimal("55")
 
 
-def test_fresh_form_saves(client):
+def test_fresh_form_saves(nurse_client):
+    client = nurse_client
     lvef = LvefFactory(patient=PatientFactory(mrn="A1001"), date=date(2026, 1, 1))
-    client.force_login(UserFactory(username="me", roles=["nurse"]))
     url = f"/patients/A1001/lvef/{lvef.pk}/edit/"
     version = edit_form_version(client, url)
     response = client.post(
@@ -53,17 +50,11 @@ def test_fresh_form_saves(client):
     assert lvef.value == Decimal("60")
 
 
-def test_patient_details_race(client):
+def test_patient_details_race(nurse_client, oncologist):
+    client = nurse_client
     patient = PatientFactory(mrn="A1001", given_name="Ada")
-    client.force_login(UserFactory(username="me", roles=["nurse"]))
     version = edit_form_version(client, "/patients/A1001/edit/")
-    services.record_update(
-        patient,
-        actor=UserFactory(
-            username="olu", first_name="Olu", last_name="Okafor", roles=["oncologist"]
-        ),
-        given_name="Augusta",
-    )
+    services.record_update(patient, actor=oncologist, given_name="Augusta")
     data = {
         "mrn": "A1001",
         "given_name": "Adele",
@@ -73,7 +64,7 @@ def test_patient_details_race(client):
         "version": version,
     }
     page = client.post("/patients/A1001/edit/", data).content.decode()
-    assert "Olu Okafor changed this record" in page
+    assert "Olu Oncologist changed this record" in page
     patient.refresh_from_db()
     assert patient.given_name == "Augusta"
 
@@ -82,9 +73,9 @@ def test_patient_details_race(client):
     ("version", "problem"),
     [("", "is missing"), ("yesterday", "is damaged"), ("2026-01-01T10:00:00", "is damaged")],
 )
-def test_missing_or_damaged_version_is_refused_with_a_message(client, version, problem):
+def test_missing_or_damaged_version_is_refused_with_a_message(nurse_client, version, problem):
+    client = nurse_client
     lvef = LvefFactory(patient=PatientFactory(mrn="A1001"), date=date(2026, 1, 1))
-    client.force_login(UserFactory(username="me", roles=["nurse"]))
     data = {"date": "2026-01-01", "value": "60", "modality": "echo", "version": version}
     response = client.post(f"/patients/A1001/lvef/{lvef.pk}/edit/", data)
     assert response.status_code == 200

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("url", ["/accounts/login/", "/"])
-def test_security_headers_on_every_response(client, url):
-    client.force_login(UserFactory(username="n", roles=["nurse"]))
+def test_security_headers_on_every_response(nurse_client, url):
+    client = nurse_client
     response = client.get(url)
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
@@ -28,8 +28,8 @@ def test_security_headers_on_every_response(client, url):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_pages_have_no_inline_script(client):
-    client.force_login(UserFactory(username="n", roles=["nurse"]))
+def test_pages_have_no_inline_script(nurse_client):
+    client = nurse_client
     for url in ("/", "/patients/", "/flags/", "/accounts/login/"):
         html = client.get(url).content.decode()
         # Only scripts served from static/ (the session-expiry warning), nothing inline.
@@ -40,7 +40,7 @@ def test_pages_have_no_inline_script(client):
         )
 
 
-def test_csrf_is_enforced_on_forms():
+def test_csrf_is_enforced_on_forms(oncologist):
     csrf_client = Client(enforce_csrf_checks=True)
     UserFactory(username="nora", password="correct-horse-battery", roles=["nurse"])
     assert (
@@ -49,7 +49,7 @@ def test_csrf_is_enforced_on_forms():
         ).status_code
         == 403
     )
-    csrf_client.force_login(UserFactory(username="n2", roles=["oncologist"]))
+    csrf_client.force_login(oncologist)  # the persona, on a client that enforces CSRF
     response = csrf_client.post("/patients/new/", {"mrn": "X"})
     assert response.status_code == 403
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import CourseFactory, LvefFactory, PatientFactory, UserFactory
+from tests.factories import CourseFactory, LvefFactory, PatientFactory
 from tests.integration.test_import import VALID
 from tracker import importing, selectors
 from tracker.models import (
@@ -162,9 +162,9 @@ FORM_TEXT = st.one_of(
 
 @HYPOTHESIS
 @given(date_=FORM_TEXT, value=FORM_TEXT, modality=FORM_TEXT, gls=FORM_TEXT, notes=FORM_TEXT)
-def test_lvef_form_posts(client, db, date_, value, modality, gls, notes):
+def test_lvef_form_posts(nurse_client, db, date_, value, modality, gls, notes):
     patient = Patient.objects.filter(mrn="F1").first() or PatientFactory(mrn="F1")
-    client.force_login(UserFactory(username="fuzz", roles=["nurse"]))
+    client = nurse_client
     before = LvefMeasurement.objects.count()
     response = client.post(
         "/patients/F1/lvef/new/",
@@ -183,8 +183,8 @@ def test_lvef_form_posts(client, db, date_, value, modality, gls, notes):
 
 @HYPOTHESIS
 @given(mrn=FORM_TEXT, given=FORM_TEXT, family=FORM_TEXT, born=FORM_TEXT, sex=FORM_TEXT)
-def test_patient_form_posts(client, db, mrn, given, family, born, sex):
-    client.force_login(UserFactory(username="fuzz", roles=["nurse"]))
+def test_patient_form_posts(nurse_client, db, mrn, given, family, born, sex):
+    client = nurse_client
     before = Patient.objects.count()
     response = client.post(
         "/patients/new/",
@@ -204,11 +204,11 @@ def test_patient_form_posts(client, db, mrn, given, family, born, sex):
 
 @HYPOTHESIS
 @given(day=FORM_TEXT, dose=FORM_TEXT, weight=FORM_TEXT, minutes=FORM_TEXT, reaction=FORM_TEXT)
-def test_infusion_form_posts(client, db, day, dose, weight, minutes, reaction):
+def test_infusion_form_posts(nurse_client, db, day, dose, weight, minutes, reaction):
     course = TreatmentCourse.objects.first() or CourseFactory(planned_start=date(2026, 1, 5))
     if not LvefMeasurement.objects.exists():
         LvefFactory(patient=course.patient, date=date(2025, 12, 20))
-    client.force_login(UserFactory(username="fuzz", roles=["nurse"]))
+    client = nurse_client
     before = Infusion.objects.count()
     response = client.post(
         f"/patients/{course.patient.mrn}/courses/{course.pk}/infusions/new/",
@@ -240,9 +240,9 @@ def test_infusion_form_posts(client, db, day, dose, weight, minutes, reaction):
         "/patients/?phase=%3Cscript%3E",
     ],
 )
-def test_hostile_urls(client, url):
+def test_hostile_urls(nurse_client, url):
     PatientFactory(mrn="A1")
-    client.force_login(UserFactory(username="n", roles=["nurse"]))
+    client = nurse_client
     response = client.get(url)
     assert response.status_code in (200, 400, 404)  # 400: a NUL (tracker.db_middleware)
     assert "<script>" not in response.content.decode().replace("<script src", "")

@@ -1,10 +1,28 @@
 """Every URL × logged out and each role: logged out → login, not allowed → 403, allowed → works
-(and shows or saves what it should)."""
+(and shows or saves what it should).
 
+The rows are checked against the URL resolver: every URL name of the project (and every record
+kind of the `<kind>` routes) needs a row, and every row must still resolve, so a new URL fails
+`test_every_url_has_a_row` until someone writes down which roles may use it. Skipped, because
+other tests cover them:
+- the admin (`admin:` namespace, and `admin/password_change/`, the account pages' password
+  change): its own rows below (`admin*`: logged out → login, every clinical role refused, the
+  administrator allowed) and tests/integration/test_admin.py;
+- the account pages under `accounts/` (log-in, log-out, password change ...): they must work
+  logged out or are the login flow itself; tests/integration/test_auth.py and
+  tests/security/test_sessions.py;
+- static files (`django.views.static`, only when DEBUG serves them): no patient data;
+- the health checks `healthz` and `readyz`: public by design, no patient data;
+  tests/integration/test_health.py.
+"""
+
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
 from django.utils import timezone
 
 from tests.factories import (
@@ -16,6 +34,7 @@ from tests.factories import (
     PatientFactory,
     UserFactory,
 )
+from tracker import views
 from tracker.models import (
     CoTreatment,
     Infusion,
@@ -29,6 +48,9 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 ROLES = ("oncologist", "nurse", "cardiology", "viewer")
+# The personas of tests/conftest.py; a superuser holds every permission, so every row allows
+# the administrator, and the admin rows allow only the administrator.
+PERSONAS = ("administrator", *ROLES)
 
 
 @pytest.fixture
@@ -174,6 +196,7 @@ ENDPOINTS = {
 }
 # What each page must show to an allowed role (the patient's MRN unless named here).
 SHOWS = {
+    "admin": "Cardiac monitoring",
     "worklist": 'data-section="overdue"',
     "worklist_csv": "section,mrn,family_name",
     "flags": "LVEF_HOLD_CRITERIA",
@@ -212,16 +235,21 @@ def test_logged_out_goes_to_login(client, chart, endpoint):
         assert model.objects.count() == before
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_role_matrix(client, chart, endpoint, role):
+def test_role_matrix(request, chart, endpoint, role):
     method, template, data, allowed, model = ENDPOINTS[endpoint]
-    client.force_login(UserFactory(username=f"u-{role}", roles=[role]))
+    client = request.getfixturevalue(f"{role}_client")
+    allowed = (*allowed, "administrator")
     url = _url(template, chart)
     before = model.objects.count() if model else None
     response = _call(client, method, url, data)
-    if endpoint.startswith("admin"):
+    if endpoint.startswith("admin") and role not in allowed:
+        # The admin is for administrators only: a clinical role is sent to the admin's own
+        # login page, which says so and shows no patient.
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        page = client.get(response["Location"]).content.decode()
+        assert "not authorized to access this page" in page and "A1001" not in page
         return
     if role not in allowed:
         assert response.status_code == 403
@@ -246,8 +274,8 @@ def test_role_matrix(client, chart, endpoint, role):
             assert record.entered_in_error
 
 
-def test_superuser_reaches_admin(client, chart):
-    client.force_login(UserFactory(username="root", is_superuser=True))
+def test_superuser_reaches_admin(administrator_client, chart):
+    client = administrator_client
     assert "Cardiac monitoring" in client.get("/admin/").content.decode()
     assert "A1001" in client.get("/admin/tracker/patient/").content.decode()
 
@@ -258,14 +286,106 @@ def test_non_staff_account_gets_nothing(client, chart):
     assert client.get("/patients/A1001/").status_code == 403
 
 
-def test_buttons_follow_the_role(client, chart):
-    client.force_login(UserFactory(username="v", roles=["viewer"]))
+def test_buttons_follow_the_role(viewer_client, cardiology_client, nurse_client, chart):
+    client = viewer_client
     page = client.get("/patients/A1001/").content.decode()
     assert "Record LVEF" not in page and "Record infusion" not in page and ">Edit<" not in page
-    client.force_login(UserFactory(username="c", roles=["cardiology"]))
+    client = cardiology_client
     page = client.get("/patients/A1001/").content.decode()
     assert "Record LVEF" in page and "Record infusion" not in page and "Add hold" not in page
-    client.force_login(UserFactory(username="n", roles=["nurse"]))
+    client = nurse_client
     page = client.get("/patients/A1001/").content.decode()
     assert "Record infusion" in page and "Add hold" not in page and "Add course" not in page
     assert Decimal("62") == chart["lvef"].value
+
+
+# --- the rows against the URL resolver -------------------------------------------------------
+
+SKIPPED_NAMESPACES = ("admin",)  # the admin* rows above and tests/integration/test_admin.py
+SKIPPED_ROUTES = (
+    "accounts/",  # the login flow: test_auth.py, test_sessions.py
+    "admin/",  # admin/password_change/: the account pages' password change
+    "healthz",  # public health checks, no patient data: tests/integration/test_health.py
+    "readyz",
+)
+SKIPPED_VIEW_MODULES = ("django.views.static",)  # static files, no patient data
+
+
+def _url_patterns(patterns=None, prefix="", namespaces=()):
+    """(pattern, namespaced name, full route) of every URL pattern, through the includes."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
+            yield from _url_patterns(entry.url_patterns, route, inner)
+        elif isinstance(entry, URLPattern):
+            yield entry, ":".join((*namespaces, entry.name or "")), route
+
+
+def _checked_patterns():
+    for pattern, name, route in _url_patterns():
+        view = getattr(pattern.callback, "view_class", pattern.callback)
+        if (
+            name.split(":")[0] in SKIPPED_NAMESPACES
+            or route.startswith(SKIPPED_ROUTES)
+            or view.__module__.startswith(SKIPPED_VIEW_MODULES)
+        ):
+            continue
+        yield pattern, name, route
+
+
+def _record_kinds():
+    """What the `<kind>` routes accept (tracker/views.py; the record-type registry of issue 10
+    will list them)."""
+    return set(views.KINDS)
+
+
+def _family(route):
+    """The action of a route: its last segment ("new", "edit", "entered-in-error")."""
+    return route.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _row_target(endpoint):
+    """(URL name, record kind or None, route) that a row's URL resolves to."""
+    path = re.sub(r"\{\w+\}", "1", ENDPOINTS[endpoint][1]).split("?")[0]
+    match = resolve(path)
+    return match.view_name, match.kwargs.get("kind"), match.route
+
+
+def test_every_url_has_a_row():
+    targets = [_row_target(endpoint) for endpoint in ENDPOINTS]
+    named = {name for name, _, _ in targets}
+    missing = []
+    families = {}
+    for pattern, name, route in _checked_patterns():
+        if not name.split(":")[-1]:
+            missing.append(f"/{route} has no URL name: name it and give it a row")
+        elif name not in named:
+            missing.append(f"{name} (/{route})")
+        if "kind" in getattr(pattern.pattern, "converters", {}):
+            families.setdefault(_family(route), []).append(f"/{route}")
+    for family, routes in families.items():
+        covered = {kind for _, kind, route in targets if kind and _family(route) == family}
+        missing += [
+            f"record kind {kind!r} on {' or '.join(routes)}"
+            for kind in sorted(_record_kinds() - covered)
+        ]
+    assert not missing, (
+        "No row in ENDPOINTS (tests/security/test_roles.py) for: "
+        + "; ".join(missing)
+        + ". Add one saying which roles may use it and what the page shows or the write saves."
+    )
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_no_stale_rows(endpoint):
+    """Every row still reaches a URL of the project (and a record kind the views know)."""
+    try:
+        name, kind, _ = _row_target(endpoint)
+    except Resolver404:
+        pytest.fail(f"ENDPOINTS[{endpoint!r}]: {ENDPOINTS[endpoint][1]} no longer resolves")
+    names = {name for _, name, _ in _url_patterns()}
+    assert name in names, f"ENDPOINTS[{endpoint!r}] resolves to {name}, not a named URL"
+    assert kind is None or kind in _record_kinds(), (
+        f"ENDPOINTS[{endpoint!r}]: no record kind {kind!r} any more"
+    )
