@@ -43,7 +43,3 @@ def audit_event_record(
         detail=detail[:500],
         ip_address=client_address(request),
     )
-
-
-# S6's two flags depend on the day the status is read, not on the records: they are derived
-# from the stored due date when the status is read (selectors.stored_status).

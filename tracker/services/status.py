@@ -15,6 +15,8 @@ from tracker.monitoring.lvef import HOLD_RECOMMENDATIONS
 
 from .records import lock_patients
 
+# S6's two flags depend on the day the status is read, not on the records: they are derived
+# from the stored due date when the status is read (selectors.stored_row).
 DATE_DERIVED_FLAGS = frozenset({"ASSESSMENT_OVERDUE", "ASSESSMENT_DUE_SOON"})
 STATUS_CHUNK = 2000
 

@@ -1,0 +1,55 @@
+"""Every read the pages, commands and API need, with bounded queries (issue 10 item 1: one module
+per concern, re-exported so that `selectors.worklist(...)` reads as before)."""
+
+from .history import ChangeEntry, patient_change_history, patient_views
+from .records import (
+    EvaluatedPatient,
+    active_patients,
+    evaluate_patients,
+    load_records,
+    rule_settings,
+)
+from .search import search
+from .status import (
+    ROW_FIELDS,
+    assessment_status_ranges,
+    stored_row,
+    stored_rows,
+    stored_statuses,
+    with_assessment_status,
+)
+from .timeline import HistoryEntry, PatientHistory, infusion_warnings, patient_history
+from .worklist import (
+    SECTION_FILTERS,
+    SECTION_ROWS,
+    WORKLIST_SECTIONS,
+    WorklistSection,
+    worklist,
+)
+
+__all__ = [
+    "ROW_FIELDS",
+    "SECTION_FILTERS",
+    "SECTION_ROWS",
+    "WORKLIST_SECTIONS",
+    "ChangeEntry",
+    "EvaluatedPatient",
+    "HistoryEntry",
+    "PatientHistory",
+    "WorklistSection",
+    "active_patients",
+    "assessment_status_ranges",
+    "evaluate_patients",
+    "infusion_warnings",
+    "load_records",
+    "patient_change_history",
+    "patient_history",
+    "patient_views",
+    "rule_settings",
+    "search",
+    "stored_row",
+    "stored_rows",
+    "stored_statuses",
+    "with_assessment_status",
+    "worklist",
+]

@@ -1,0 +1,118 @@
+"""The stored statuses (MonitoringStatus) as rows for the screens; S6 derived in SQL from today."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+
+from tracker import monitoring
+from tracker.models import (
+    MonitoringStatus,
+    Patient,
+)
+
+from .records import EvaluatedPatient
+from .search import search
+
+
+def assessment_status_ranges(today: date) -> dict[str, Q]:
+    """S6 in SQL, from the stored due date and today, so it is right even if the nightly refresh
+    was missed: overdue when today is after the due date; due soon when today is within the
+    window before it, or on it. Ranges on the due date, so that the index answers them."""
+    soon = today + timedelta(days=settings.ASSESSMENT_DUE_SOON_DAYS)
+    return {
+        "not_required": Q(next_assessment_due__isnull=True),
+        "overdue": Q(next_assessment_due__lt=today),
+        "due_soon": Q(next_assessment_due__gte=today, next_assessment_due__lte=soon),
+        "ok": Q(next_assessment_due__gt=soon),
+    }
+
+
+def with_assessment_status(statuses: QuerySet[MonitoringStatus], today: date):
+    ranges = assessment_status_ranges(today)
+    return statuses.annotate(
+        assessment_status=Case(
+            *(When(condition, then=Value(status)) for status, condition in ranges.items()),
+            output_field=CharField(),
+        )
+    )
+
+
+def _stored_lvef(value, day, modality):
+    if value is None:
+        return None
+    return monitoring.LvefMeasurement(day, value, modality)
+
+
+# What the screens read of a stored status: values, not model instances (a worklist reads up
+# to 90 rows and a page of the patient list 50; building instances cost more than the SQL).
+ROW_FIELDS = (
+    "patient_id",
+    "patient__mrn",
+    "patient__given_name",
+    "patient__family_name",
+    "patient__date_of_birth",
+    "phase",
+    "next_assessment_due",
+    "assessment_status",
+    "recommendation",
+    "recommendation_reason",
+    "cotreatment_risk",
+    "ctrcd",
+    "baseline_value",
+    "baseline_date",
+    "latest_value",
+    "latest_date",
+    "latest_modality",
+    "lvef_drop",
+    "doxorubicin_equivalent_mg_m2",
+    "flags",
+)
+
+
+def stored_rows(statuses: QuerySet[MonitoringStatus], today: date) -> list[EvaluatedPatient]:
+    return [stored_row(values, today) for values in statuses.values(*ROW_FIELDS)]
+
+
+def stored_row(row: dict, today: date) -> EvaluatedPatient:
+    """A stored status (values of ROW_FIELDS, with the SQL assessment_status) in the shape the
+    screens use for a fresh evaluation; S6's flags come from the status of today."""
+    flags = [code for code in row["flags"].split(";") if code]
+    if row["assessment_status"] == "overdue":
+        flags.append("ASSESSMENT_OVERDUE")
+    elif row["assessment_status"] == "due_soon":
+        flags.append("ASSESSMENT_DUE_SOON")
+    due = row["next_assessment_due"]
+    return EvaluatedPatient(
+        row["patient_id"],
+        row["patient__mrn"],
+        row["patient__given_name"],
+        row["patient__family_name"],
+        row["patient__date_of_birth"],
+        monitoring.PatientStatus(
+            as_of=today,
+            phase=row["phase"],
+            baseline=_stored_lvef(row["baseline_value"], row["baseline_date"], ""),
+            latest=_stored_lvef(row["latest_value"], row["latest_date"], row["latest_modality"]),
+            lvef_drop=row["lvef_drop"],
+            ctrcd=row["ctrcd"],
+            next_assessment_due=due,
+            days_until_due=(due - today).days if due else None,
+            assessment_status=row["assessment_status"],
+            recommendation=row["recommendation"],
+            recommendation_reason=row["recommendation_reason"],
+            cotreatment_risk=row["cotreatment_risk"],
+            doxorubicin_equivalent_mg_m2=row["doxorubicin_equivalent_mg_m2"],
+            flags=tuple(sorted(set(flags))),
+        ),
+    )
+
+
+def stored_statuses(today: date, query: str = "") -> QuerySet[MonitoringStatus]:
+    # Patients entered in error have no stored status (services.status_refresh).
+    statuses = MonitoringStatus.objects.all()
+    if query:
+        statuses = statuses.filter(patient__in=search(Patient.objects.all(), query))
+    return with_assessment_status(statuses, today)
