@@ -1,14 +1,10 @@
 """Roles (issue: Trust): what each clinic group may change. Groups are created by a migration;
 administrators (superusers) put users in them in the admin."""
 
-CLINICAL = (
-    "patient",
-    "treatmentcourse",
-    "infusion",
-    "treatmenthold",
-    "lvefmeasurement",
-    "cotreatment",
-)
+from tracker.records import REGISTRY
+
+# Every clinical record type of the registry (tracker/records.py).
+CLINICAL = tuple(t.codename for t in REGISTRY)
 
 
 def _perms(actions, models):

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker import records as rt
 from tracker.models import (
-    CoTreatment,
-    Infusion,
-    LvefMeasurement,
     Patient,
     TreatmentCourse,
-    TreatmentHold,
 )
 
 
@@ -44,14 +41,12 @@ def patient_change_history(patient: Patient) -> list[ChangeEntry]:
     """Every version of every record of the patient (django-simple-history), newest first, with
     what changed; one query per table."""
     course_ids = list(TreatmentCourse.objects.filter(patient=patient).values_list("pk", flat=True))
-    sources = [
-        ("Patient", Patient.history.filter(id=patient.pk)),
-        ("Course", TreatmentCourse.history.filter(patient_id=patient.pk)),
-        ("Infusion", Infusion.history.filter(course_id__in=course_ids)),
-        ("Hold", TreatmentHold.history.filter(course_id__in=course_ids)),
-        ("LVEF", LvefMeasurement.history.filter(patient_id=patient.pk)),
-        ("Co-treatment", CoTreatment.history.filter(patient_id=patient.pk)),
-    ]
+    owner_filter = {
+        None: {"id": patient.pk},
+        "patient": {"patient_id": patient.pk},
+        "course": {"course_id__in": course_ids},
+    }
+    sources = [(t.label, t.model.history.filter(**owner_filter[t.owner])) for t in rt.REGISTRY]
     entries = []
     for label, versions in sources:
         previous = {}

@@ -11,13 +11,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from tracker import monitoring
+from tracker import records as rt
 from tracker.models import (
-    CoTreatment,
-    Infusion,
-    LvefMeasurement,
     Patient,
     TreatmentCourse,
-    TreatmentHold,
 )
 
 
@@ -33,74 +30,60 @@ def active_patients() -> QuerySet[Patient]:
     return Patient.objects.filter(entered_in_error=False)
 
 
+# The rules' dataclass of each record type; the registry names the fields, in the dataclass's
+# order (tracker/records.py), so that a bulk load and a page's own rows map alike.
+RULE_CLASSES = {
+    rt.COURSE: monitoring.Course,
+    rt.INFUSION: monitoring.Infusion,
+    rt.HOLD: monitoring.Hold,
+    rt.LVEF: monitoring.LvefMeasurement,
+    rt.COTREATMENT: monitoring.CoTreatment,
+}
+
+
+def _rule(record_type, values, **extra):
+    fields = dict(zip(record_type.rule_fields, values, strict=True))
+    if "end_reason" in fields:
+        fields["end_reason"] = fields["end_reason"] or None  # "" in the database
+    return RULE_CLASSES[record_type](**fields, **extra)
+
+
+def _course_rule(values, infusions, holds, pk):
+    return _rule(rt.COURSE, values, infusions=tuple(infusions), holds=tuple(holds), sequence=pk)
+
+
 def load_records(patients: QuerySet[Patient]) -> dict[int, monitoring.PatientRecord]:
-    """PatientRecord per patient id. Records entered in error are left in the database: the
-    rules ignore them everywhere (clinical-rules.md section 0). Ids give the recording order
-    that breaks ties (section 0)."""
+    """PatientRecord per patient id, one query per table whatever the number of patients.
+    Records entered in error are left in the database: the rules ignore them everywhere
+    (clinical-rules.md section 0). Ids give the recording order that breaks ties (section 0)."""
     ids = patients.values("pk")
     courses = TreatmentCourse.objects.filter(patient__in=ids, entered_in_error=False)
     course_ids = courses.values("pk")
 
-    infusions = defaultdict(list)
-    for course_id, *values in (
-        Infusion.objects.filter(course__in=course_ids, entered_in_error=False)
-        .order_by("date", "pk")
-        .values_list("course_id", "date", "dose_mg", "loading_dose", "duration_minutes")
-    ):
-        infusions[course_id].append(monitoring.Infusion(*values))
-
-    holds = defaultdict(list)
-    for course_id, *values in (
-        TreatmentHold.objects.filter(course__in=course_ids, entered_in_error=False)
-        .order_by("start", "pk")
-        .values_list("course_id", "start", "end", "reason")
-    ):
-        holds[course_id].append(monitoring.Hold(*values))
-
-    courses_of = defaultdict(list)
-    for pk, patient_id, agent, intent, schedule, planned, end_date, end_reason in courses.order_by(
-        "planned_start", "pk"
-    ).values_list(
-        "pk",
-        "patient_id",
-        "agent",
-        "intent",
-        "schedule",
-        "planned_start",
-        "end_date",
-        "end_reason",
-    ):
-        courses_of[patient_id].append(
-            monitoring.Course(
-                agent=agent,
-                intent=intent,
-                schedule=schedule,
-                planned_start=planned,
-                end_date=end_date,
-                end_reason=end_reason or None,
-                infusions=tuple(infusions[pk]),
-                holds=tuple(holds[pk]),
-                sequence=pk,
+    def rows(record_type, owner, order):
+        return (
+            record_type.model.objects.filter(
+                **{f"{owner}__in": course_ids if owner == "course" else ids},
+                entered_in_error=False,
             )
+            .order_by(order, "pk")
+            .values_list(f"{owner}_id", "pk", *record_type.rule_fields)
         )
 
+    infusions, holds = defaultdict(list), defaultdict(list)
+    for course_id, _, *values in rows(rt.INFUSION, "course", "date"):
+        infusions[course_id].append(_rule(rt.INFUSION, values))
+    for course_id, _, *values in rows(rt.HOLD, "course", "start"):
+        holds[course_id].append(_rule(rt.HOLD, values))
+    courses_of = defaultdict(list)
+    for patient_id, pk, *values in rows(rt.COURSE, "patient", "planned_start"):
+        courses_of[patient_id].append(_course_rule(values, infusions[pk], holds[pk], pk))
     lvef_of = defaultdict(list)
-    for patient_id, pk, day, value, modality, gls in (
-        LvefMeasurement.objects.filter(patient__in=ids, entered_in_error=False)
-        .order_by("date", "pk")
-        .values_list("patient_id", "pk", "date", "value", "modality", "gls")
-    ):
-        lvef_of[patient_id].append(
-            monitoring.LvefMeasurement(day, value, modality, gls, sequence=pk)
-        )
-
+    for patient_id, pk, *values in rows(rt.LVEF, "patient", "date"):
+        lvef_of[patient_id].append(_rule(rt.LVEF, values, sequence=pk))
     cotreatments_of = defaultdict(list)
-    for patient_id, *values in (
-        CoTreatment.objects.filter(patient__in=ids, entered_in_error=False)
-        .order_by("start", "pk")
-        .values_list("patient_id", "drug", "start", "end", "cumulative_dose_mg_m2")
-    ):
-        cotreatments_of[patient_id].append(monitoring.CoTreatment(*values))
+    for patient_id, _, *values in rows(rt.COTREATMENT, "patient", "start"):
+        cotreatments_of[patient_id].append(_rule(rt.COTREATMENT, values))
 
     return {
         pk: monitoring.PatientRecord(
@@ -151,40 +134,34 @@ def evaluate_patients(patients: QuerySet[Patient], as_of: date) -> list[Evaluate
 
 def _record_of(patient, courses, measurements, cotreatments) -> monitoring.PatientRecord:
     """Model instances already loaded for the page, as the rules' records (one load serves the
-    history, the status and the chart)."""
-    valid = [c for c in courses if not c.entered_in_error]
+    history, the status and the chart), through the same mapping as load_records."""
+
+    def values(record_type, record):
+        return [getattr(record, name) for name in record_type.rule_fields]
+
+    def rules(record_type, records, order):
+        return [_rule(record_type, values(record_type, r)) for r in valid(records, order)]
+
+    def valid(records, *order):
+        kept = [r for r in records if not r.entered_in_error]
+        return sorted(kept, key=lambda r: (*(getattr(r, name) for name in order), r.pk))
+
     return monitoring.PatientRecord(
         key=patient.mrn,
         courses=tuple(
-            monitoring.Course(
-                agent=c.agent,
-                intent=c.intent,
-                schedule=c.schedule,
-                planned_start=c.planned_start,
-                end_date=c.end_date,
-                end_reason=c.end_reason or None,
-                infusions=tuple(
-                    monitoring.Infusion(i.date, i.dose_mg, i.loading_dose, i.duration_minutes)
-                    for i in sorted(c.infusions.all(), key=lambda i: (i.date, i.pk))
-                    if not i.entered_in_error
-                ),
-                holds=tuple(
-                    monitoring.Hold(h.start, h.end, h.reason)
-                    for h in sorted(c.holds.all(), key=lambda h: (h.start, h.pk))
-                    if not h.entered_in_error
-                ),
-                sequence=c.pk,
+            _course_rule(
+                values(rt.COURSE, c),
+                [
+                    _rule(rt.INFUSION, values(rt.INFUSION, i))
+                    for i in valid(c.infusions.all(), "date")
+                ],
+                [_rule(rt.HOLD, values(rt.HOLD, h)) for h in valid(c.holds.all(), "start")],
+                c.pk,
             )
-            for c in sorted(valid, key=lambda c: (c.planned_start, c.pk))
+            for c in valid(courses, "planned_start")
         ),
         lvef=tuple(
-            monitoring.LvefMeasurement(m.date, m.value, m.modality, m.gls, sequence=m.pk)
-            for m in sorted(measurements, key=lambda m: (m.date, m.pk))
-            if not m.entered_in_error
+            _rule(rt.LVEF, values(rt.LVEF, m), sequence=m.pk) for m in valid(measurements, "date")
         ),
-        cotreatments=tuple(
-            monitoring.CoTreatment(t.drug, t.start, t.end, t.cumulative_dose_mg_m2)
-            for t in sorted(cotreatments, key=lambda t: (t.start, t.pk))
-            if not t.entered_in_error
-        ),
+        cotreatments=tuple(rules(rt.COTREATMENT, cotreatments, "start")),
     )

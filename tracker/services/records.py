@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker import consistency
+from tracker import records as record_types
 from tracker.models import (
     ClinicalRecord,
     CoTreatment,
@@ -33,25 +34,11 @@ def import_actor() -> User:
 
 
 def _clinical_dates(record):
-    if isinstance(record, Patient):
-        return {}
-    if isinstance(record, TreatmentCourse):
-        return {"planned_start": record.planned_start, "end_date": record.end_date}
-    if isinstance(record, Infusion):
-        return {"date": record.date}
-    if isinstance(record, TreatmentHold):
-        return {"start": record.start, "end": record.end}
-    if isinstance(record, LvefMeasurement):
-        return {"date": record.date}
-    return {"start": record.start, "end": record.end}
+    return {name: getattr(record, name) for name in record_types.of_model(record).dates}
 
 
 def patient_of(record) -> Patient:
-    if isinstance(record, Patient):
-        return record
-    if isinstance(record, (Infusion, TreatmentHold)):
-        return record.course.patient
-    return record.patient
+    return record_types.of_model(record).patient_of(record)
 
 
 def check_consistency(record):
@@ -139,40 +126,12 @@ def _owner_patient_id(record):
     return record.patient_id
 
 
-# The fields each kind of record may change after it is created (issue 9, finding 12). Owner
-# links (patient, course) are not among them: a record entered for the wrong patient is marked
-# entered in error and recorded again for the right one. The forms show exactly these fields.
-UPDATABLE_FIELDS = {
-    Patient: ("mrn", "given_name", "family_name", "date_of_birth", "sex", "notes"),
-    TreatmentCourse: (
-        "agent",
-        "intent",
-        "schedule",
-        "planned_start",
-        "end_date",
-        "end_reason",
-        "notes",
-    ),
-    Infusion: (
-        "date",
-        "dose_mg",
-        "weight_kg",
-        "duration_minutes",
-        "loading_dose",
-        "reaction",
-        "notes",
-    ),
-    TreatmentHold: ("start", "end", "reason", "notes"),
-    LvefMeasurement: ("date", "value", "modality", "gls", "notes"),
-    CoTreatment: ("drug", "start", "end", "cumulative_dose_mg_m2", "notes"),
-}
-OWNER_FIELDS = {
-    TreatmentCourse: "patient",
-    Infusion: "course",
-    TreatmentHold: "course",
-    LvefMeasurement: "patient",
-    CoTreatment: "patient",
-}
+# The fields each kind of record may change after it is created (issue 9, finding 12), from the
+# registry. Owner links (patient, course) are not among them: a record entered for the wrong
+# patient is marked entered in error and recorded again for the right one. The forms show
+# exactly these fields.
+UPDATABLE_FIELDS = {t.model: t.fields for t in record_types.REGISTRY}
+OWNER_FIELDS = {t.model: t.owner for t in record_types.REGISTRY if t.owner}
 
 
 def _refuse_unknown_fields(model, changes) -> None:
