@@ -8,7 +8,7 @@ import pytest
 
 from tests.integration.test_views import overdue_patient
 from tracker.models import Patient
-from tracker.views import _csv_safe
+from tracker.views.worklist import _csv_safe
 
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 

@@ -11,7 +11,7 @@ from django.contrib.sessions.models import Session
 from django.db import OperationalError, connection
 
 from tests.factories import LvefFactory, PatientFactory, UserFactory
-from tracker import db_middleware, views
+from tracker import db_middleware, selectors
 
 BUSY = "The tracker is busy, please try again in a moment"
 UNAVAILABLE = "The tracker's database is unavailable"
@@ -85,7 +85,7 @@ def test_busy_database_in_a_view_answers_the_busy_page(nurse_client, monkeypatch
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(views.selectors, "patient_history", locked)
+    monkeypatch.setattr(selectors, "patient_timeline", locked)
     response = nurse_client.get("/patients/A1001/")
     assert response.status_code == 503
     assert BUSY in response.content.decode()
@@ -165,7 +165,7 @@ def test_a_value_the_database_cannot_store_is_a_400_not_a_500(nurse_client, monk
     def refuse(*args, **kwargs):
         raise DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
 
-    monkeypatch.setattr(views.selectors, "patient_history", refuse)
+    monkeypatch.setattr(selectors, "patient_timeline", refuse)
     response = nurse_client.get("/patients/A1001/")
     assert response.status_code == 400
     assert "a value the database cannot store" in response.content.decode()

@@ -18,7 +18,14 @@ from .status import (
     stored_statuses,
     with_assessment_status,
 )
-from .timeline import HistoryEntry, PatientHistory, infusion_warnings, patient_history
+from .timeline import (
+    HistoryEntry,
+    PatientHistory,
+    Timeline,
+    infusion_warnings,
+    patient_history,
+    patient_timeline,
+)
 from .worklist import (
     SECTION_FILTERS,
     SECTION_ROWS,
@@ -36,6 +43,7 @@ __all__ = [
     "EvaluatedPatient",
     "HistoryEntry",
     "PatientHistory",
+    "Timeline",
     "WorklistSection",
     "active_patients",
     "assessment_status_ranges",
@@ -44,6 +52,7 @@ __all__ = [
     "load_records",
     "patient_change_history",
     "patient_history",
+    "patient_timeline",
     "patient_views",
     "rule_settings",
     "search",

@@ -18,7 +18,7 @@ from tracker.models import (
 )
 from tracker.monitoring.lvef import HOLD_RECOMMENDATIONS
 
-from .records import _record_of, evaluate_patients
+from .records import _record_of, evaluate_patients, rule_settings
 
 FIRST_INFUSION_MINUTES = 90  # the US label gives the loading dose over 90 minutes
 
@@ -153,3 +153,38 @@ def patient_history(patient: Patient) -> PatientHistory:
         )
     entries.sort(key=lambda e: (e.date, e.record.pk), reverse=True)
     return PatientHistory(courses=courses, entries=entries, record=record)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Everything the timeline page (and the API's patient detail) shows of one patient: every
+    record, the fresh evaluation and the chart, from one load of the patient's rows."""
+
+    patient: Patient
+    history: PatientHistory
+    status: monitoring.PatientStatus
+    chart: str
+    lln: object
+    today: date
+
+    @property
+    def courses(self):
+        return self.history.courses
+
+
+def patient_timeline(patient: Patient, today: date) -> Timeline:
+    from tracker import charts
+
+    history = patient_history(patient)
+    record = history.record
+    rules = rule_settings()
+    status = monitoring.evaluate(record, today, rules)
+    chart = charts.lvef_chart(
+        measurements=[m for m in record.lvef if m.date <= today],
+        baseline=status.baseline,
+        lln=rules.lln,
+        holds=[(h.start, h.end, h.reason) for c in record.courses for h in c.holds],
+        infusions=[i.date for c in record.courses for i in c.infusions],
+        as_of=today,
+    )
+    return Timeline(patient, history, status, chart, rules.lln, today)
