@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from devdata.demo import DEMO_EXPECTATIONS, demo_document
 from tracker import importing, services
-from tracker.demo import DEMO_EXPECTATIONS, demo_document
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from devdata.synthetic import synthetic_document
 from tests.factories import (
     CoTreatmentFactory,
     CourseFactory,
@@ -22,7 +23,6 @@ from tests.factories import (
 )
 from tracker import importing, selectors, services
 from tracker.models import Infusion, LvefMeasurement, MonitoringStatus, Patient
-from tracker.synthetic import synthetic_document
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -243,7 +243,7 @@ def test_pages_use_the_same_bounded_queries_for_10_and_500_patients(
 def test_timeline_records_equal_the_bulk_loaded_records():
     """The timeline builds the rules' records from its own rows; they must be the same records
     the worklist and the report evaluate (demo data: every flag, errors included)."""
-    from tracker.demo import demo_document
+    from devdata.demo import demo_document
 
     importing.import_document(demo_document(TODAY), actor=services.import_actor())
     actor = UserFactory(username="n", roles=["oncologist"])

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from devdata.demo import demo_document
 from tracker import importing
-from tracker.demo import demo_document
 from tracker.models import Patient, User
 from tracker.services import import_actor
 

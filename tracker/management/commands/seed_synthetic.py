@@ -5,10 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max
 from django.utils import timezone
 
+from devdata.synthetic import synthetic_document
 from tracker import importing
 from tracker.models import Patient
 from tracker.services import import_actor
-from tracker.synthetic import synthetic_document
 
 
 class Command(BaseCommand):
