@@ -21,7 +21,7 @@ from tests.factories import (
     PatientFactory,
     UserFactory,
 )
-from tracker import importing, selectors, services
+from tracker import interchange, selectors, services
 from tracker.models import Infusion, LvefMeasurement, MonitoringStatus, Patient
 
 pytestmark = pytest.mark.django_db
@@ -206,7 +206,9 @@ def test_seed_synthetic(db):
 
 
 def _load(n):
-    importing.import_document(synthetic_document(n, TODAY, start=1), actor=services.import_actor())
+    interchange.import_document(
+        synthetic_document(n, TODAY, start=1), actor=services.import_actor()
+    )
 
 
 @pytest.fixture
@@ -245,7 +247,7 @@ def test_timeline_records_equal_the_bulk_loaded_records():
     the worklist and the report evaluate (demo data: every flag, errors included)."""
     from devdata.demo import demo_document
 
-    importing.import_document(demo_document(TODAY), actor=services.import_actor())
+    interchange.import_document(demo_document(TODAY), actor=services.import_actor())
     actor = UserFactory(username="n", roles=["oncologist"])
     services.mark_entered_in_error(LvefMeasurement.objects.first(), actor=actor, reason="x")
     services.mark_entered_in_error(Infusion.objects.last(), actor=actor, reason="x")
