@@ -5,11 +5,13 @@
 - validators.py: a JSON v1 document into a plan, one validator per record type
 - writer.py: the all-or-nothing bulk writer of a plan
 - importer.py: import_document = validate everything, then write everything
+- report.py: the monitoring report, JSON and CSV
 """
 
 from tracker.interchange.importer import import_document
 from tracker.interchange.json_v1 import parse_json
 from tracker.interchange.plan import CoursePlan, ImportFailed, ImportResult, PatientPlan
+from tracker.interchange.report import build_report, write_csv, write_json
 from tracker.interchange.validators import validate_document
 
 __all__ = [
@@ -17,7 +19,10 @@ __all__ = [
     "ImportFailed",
     "ImportResult",
     "PatientPlan",
+    "build_report",
     "import_document",
     "parse_json",
     "validate_document",
+    "write_csv",
+    "write_json",
 ]
