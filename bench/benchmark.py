@@ -299,7 +299,7 @@ def write_report(results: dict, patients: int, command: str, info: dict) -> str:
         f"PostgreSQL {info['postgres']}. gunicorn with 2 sync workers on 127.0.0.1, "
         "production settings over plain HTTP (`config/settings/bench.py`).",
         "",
-        f"Data: {patients:,} synthetic patients (`tracker/synthetic.py`: a course each, infusions "
+        f"Data: {patients:,} synthetic patients (`devdata/synthetic.py`: a course each, infusions "
         "every 1 or 3 weeks, LVEF every 3 months with declines, holds, AC co-treatment for half).",
         "",
         "| measure | " + " | ".join(results) + " |",
@@ -363,7 +363,7 @@ def main():
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT))
-    from tracker.synthetic import synthetic_document
+    from devdata.synthetic import synthetic_document
 
     import_file = Path(tempfile.mkdtemp()) / "synthetic.json"
     import_file.write_text(json.dumps(synthetic_document(args.patients, date.today())))

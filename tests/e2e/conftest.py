@@ -194,9 +194,9 @@ def today():
 
 @pytest.fixture
 def demo_clinic(transactional_db, today):
-    """The 40 demo patients of tracker.demo, dated relative to today, through the real import."""
-    from tracker.demo import demo_document
-    from tracker.importing import import_document
+    """The 40 demo patients of devdata.demo, dated relative to today, through the real import."""
+    from devdata.demo import demo_document
+    from tracker.interchange import import_document
     from tracker.services import import_actor
 
     return import_document(demo_document(today), actor=import_actor())

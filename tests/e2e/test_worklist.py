@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tracker.demo import DEMO_EXPECTATIONS
+from devdata.demo import DEMO_EXPECTATIONS
 from tracker.models import LvefMeasurement
 
 MARKERS = "circle.marker-echo, rect.marker-muga, polygon.marker-cmr"

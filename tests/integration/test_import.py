@@ -364,16 +364,16 @@ def test_adjacent_holds_do_not_overlap(tmp_path):
 
 def test_a_failure_late_in_the_write_rolls_everything_back(tmp_path, monkeypatch):
     """All-or-nothing even if the database refuses something validation let through."""
-    from tracker import importing
+    from tracker.interchange import writer
 
-    real = importing._bulk
+    real = writer._bulk
 
     def failing(objs, model, actor, now):
         if model is models.CoTreatment:
             raise RuntimeError("disk full")
         return real(objs, model, actor, now)
 
-    monkeypatch.setattr(importing, "_bulk", failing)
+    monkeypatch.setattr(writer, "_bulk", failing)
     with pytest.raises(RuntimeError):
         run_import(tmp_path, VALID)
     assert counts() == [0] * 6

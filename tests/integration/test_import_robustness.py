@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from tests.factories import PatientFactory
 from tests.integration.test_import import VALID, counts
-from tracker import importing
+from tracker import interchange
 from tracker.models import Patient
 
 pytestmark = pytest.mark.django_db
@@ -133,10 +133,10 @@ def test_errors_are_capped_with_a_count_of_the_rest(tmp_path, capsys):
 def test_validating_a_file_of_errors_keeps_memory_bounded():
     """Neither the error lines nor the records of a failing file are kept: 200,000 empty objects
     held 800,000 messages and 200,000 plans before (about 100 MB)."""
-    doc = importing.parse_json('{"patients": [' + ",".join(["{}"] * 200_000) + "]}")
+    doc = interchange.parse_json('{"patients": [' + ",".join(["{}"] * 200_000) + "]}")
     tracemalloc.start()
     try:
-        errors, plans = importing.validate_document(doc)
+        errors, plans = interchange.validate_document(doc)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from tracker import importing, services
-from tracker.demo import DEMO_EXPECTATIONS, demo_document
+from devdata.demo import DEMO_EXPECTATIONS, demo_document
+from tracker import interchange, services
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def _lvef_ok(value):
 
 def test_report_on_demo_data_matches_the_interchange_format():
     today = date.today()
-    importing.import_document(demo_document(today), actor=services.import_actor())
+    interchange.import_document(demo_document(today), actor=services.import_actor())
     out = io.StringIO()
     call_command("monitoring_report", "--as-of", today.isoformat(), stdout=out)
     report = json.loads(out.getvalue())

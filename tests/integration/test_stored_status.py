@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from devdata.synthetic import synthetic_document
 from tests.factories import (
     CoTreatmentFactory,
     CourseFactory,
@@ -19,9 +20,8 @@ from tests.factories import (
     LvefFactory,
     PatientFactory,
 )
-from tracker import importing, selectors, services
+from tracker import interchange, selectors, services
 from tracker.models import Infusion, LvefMeasurement, MonitoringStatus, Patient
-from tracker.synthetic import synthetic_document
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -200,7 +200,9 @@ def test_seed_synthetic(db):
 
 
 def _load(n):
-    importing.import_document(synthetic_document(n, TODAY, start=1), actor=services.import_actor())
+    interchange.import_document(
+        synthetic_document(n, TODAY, start=1), actor=services.import_actor()
+    )
 
 
 @pytest.fixture
@@ -239,9 +241,9 @@ def test_pages_use_the_same_bounded_queries_for_10_and_500_patients(
 def test_timeline_records_equal_the_bulk_loaded_records(oncologist):
     """The timeline builds the rules' records from its own rows; they must be the same records
     the worklist and the report evaluate (demo data: every flag, errors included)."""
-    from tracker.demo import demo_document
+    from devdata.demo import demo_document
 
-    importing.import_document(demo_document(TODAY), actor=services.import_actor())
+    interchange.import_document(demo_document(TODAY), actor=services.import_actor())
     actor = oncologist
     services.mark_entered_in_error(LvefMeasurement.objects.first(), actor=actor, reason="x")
     services.mark_entered_in_error(Infusion.objects.last(), actor=actor, reason="x")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.factories import CourseFactory, LvefFactory, PatientFactory
 from tests.integration.test_import import VALID
-from tracker import importing, selectors
+from tracker import interchange, selectors
 from tracker.models import (
     CoTreatment,
     Infusion,
@@ -118,8 +118,8 @@ def test_mutated_import_documents_are_accepted_or_refused_cleanly(db, doc):
     try:
         with transaction.atomic():
             try:
-                result = importing.import_document(doc, actor=None if False else _actor())
-            except importing.ImportFailed as failure:
+                result = interchange.import_document(doc, actor=None if False else _actor())
+            except interchange.ImportFailed as failure:
                 assert failure.errors
                 for line in failure.errors:
                     assert ERROR_LINE.match(line), line
@@ -143,12 +143,12 @@ def _actor():
 
 
 def test_json_nan_and_infinity_are_refused():
-    doc = importing.parse_json(
+    doc = interchange.parse_json(
         '{"patients": [{"mrn": "A", "given_name": "A", "family_name": "B", '
         '"date_of_birth": "1970-01-01", "lvef": [{"date": "2026-01-01", "value": NaN, '
         '"modality": "echo"}, {"date": "2026-01-01", "value": Infinity, "modality": "echo"}]}]}'
     )
-    errors, _ = importing.validate_document(doc)
+    errors, _ = interchange.validate_document(doc)
     assert errors == [
         "patients[0].lvef[0].value: must be a finite number",
         "patients[0].lvef[1].value: must be a finite number",

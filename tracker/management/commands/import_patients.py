@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tracker import importing, services
+from tracker import interchange, services
 from tracker.services import import_actor
 
 
@@ -27,15 +27,15 @@ class Command(BaseCommand):
             reason = exc.strerror if isinstance(exc, OSError) else exc.reason
             raise CommandError(f"{file}: cannot read the file ({reason})") from None
         try:
-            doc = importing.parse_json(text)
+            doc = interchange.parse_json(text)
             with transaction.atomic():  # the audit event commits with the data, or neither
                 actor = None if dry_run else import_actor()
-                result = importing.import_document(doc, actor=actor, dry_run=dry_run)
+                result = interchange.import_document(doc, actor=actor, dry_run=dry_run)
                 if not dry_run:
                     services.audit_event_record(
                         "import", user=actor, detail=f"{file}: {result.summary()}"
                     )
-        except importing.ImportFailed as failure:
+        except interchange.ImportFailed as failure:
             for error in failure.errors:
                 self.stderr.write(error)
             raise CommandError(

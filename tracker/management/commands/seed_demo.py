@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from tracker import importing
-from tracker.demo import demo_document
+from devdata.demo import demo_document
+from tracker import interchange
 from tracker.models import Patient, User
 from tracker.services import import_actor
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already has patients; seed_demo loads an empty one.")
         with transaction.atomic():
-            result = importing.import_document(
+            result = interchange.import_document(
                 demo_document(timezone.localdate()), actor=import_actor()
             )
             credentials = [self._user(row, password) for row in DEMO_STAFF]

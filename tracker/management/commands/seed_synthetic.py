@@ -5,10 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max
 from django.utils import timezone
 
-from tracker import importing
+from devdata.synthetic import synthetic_document
+from tracker import interchange
 from tracker.models import Patient
 from tracker.services import import_actor
-from tracker.synthetic import synthetic_document
 
 
 class Command(BaseCommand):
@@ -28,6 +28,6 @@ class Command(BaseCommand):
         last = Patient.objects.filter(mrn__startswith="S").aggregate(m=Max("mrn"))["m"]
         first = int(last[1:]) + 1 if last and last[1:].isdigit() else 1
         doc = synthetic_document(patients, timezone.localdate(), seed=seed, start=first)
-        result = importing.import_document(doc, actor=import_actor())
+        result = interchange.import_document(doc, actor=import_actor())
         elapsed = time.perf_counter() - started
         self.stdout.write(f"Created {result.summary()} in {elapsed:.1f} s.")
