@@ -12,10 +12,27 @@ from tests.factories import (
     InfusionFactory,
     LvefFactory,
     PatientFactory,
+    UserFactory,
 )
-from tracker.models import CLINICAL_MODELS, LvefMeasurement
+from tracker.admin.site import TrackerAdminSite
+from tracker.models import CLINICAL_MODELS, AuditEvent, LvefMeasurement, User
 
 pytestmark = pytest.mark.django_db
+
+
+def test_the_project_admin_site_holds_every_tracker_admin(rf):
+    """The site is a subclass (issue 10), not a patched has_permission, and the tracker's
+    admins register on the site that serves /admin/ (not one replaced while it was built)."""
+    assert isinstance(admin.site._wrapped, TrackerAdminSite)
+    assert "has_permission" not in vars(admin.site._wrapped)
+    assert {*CLINICAL_MODELS, AuditEvent, User} <= set(admin.site._registry)
+    request = rf.get("/admin/")
+    request.user = UserFactory(username="clinic", is_staff=True)
+    assert not admin.site.has_permission(request)
+    request.user = UserFactory(username="root", is_staff=False, is_superuser=True)
+    assert admin.site.has_permission(request)
+    request.user.is_active = False
+    assert not admin.site.has_permission(request)
 
 
 @pytest.mark.parametrize("model", CLINICAL_MODELS, ids=lambda m: m.__name__)

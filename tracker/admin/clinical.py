@@ -1,32 +1,22 @@
-"""The admin panel for administrators. Clinical records cannot be deleted here either: a mistake is
-marked entered in error (an admin action asks for the reason), and the change is kept in history."""
+"""The clinical models' admins and inlines: no delete (mark entered in error instead), every
+save through the services, and the services' checks across records on main forms and inline rows."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import services
-from tracker.admin_audit import AuditedAdminMixin, audit_autocomplete
+from tracker.admin.actions import mark_entered_in_error
+from tracker.admin.audit import AuditedAdminMixin
 from tracker.models import (
-    AuditEvent,
     CoTreatment,
     Infusion,
     LvefMeasurement,
     Patient,
     TreatmentCourse,
     TreatmentHold,
-    User,
 )
-
-admin.site.site_header = "Trastuzumab cardiac monitoring: administration"
-admin.site.site_title = "Cardiac monitoring admin"
-# The admin panel is for administrators only; clinic staff work in the clinic pages, where every
-# write goes through the services' checks.
-admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
-audit_autocomplete(admin.site)  # issue 9, finding 5
 
 AUDIT_FIELDS = (
     "created_at",
@@ -38,47 +28,6 @@ AUDIT_FIELDS = (
     "entered_in_error_by",
     "entered_in_error_at",
 )
-
-
-@admin.register(User)
-class TrackerUserAdmin(UserAdmin):
-    list_display = ("username", "first_name", "last_name", "is_active", "is_staff", "last_login")
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-@admin.action(description="Mark selected records as entered in error")
-def mark_entered_in_error(modeladmin, request, queryset):
-    if "apply" in request.POST:
-        form = ReasonForm(request.POST)
-        if form.is_valid():
-            marked = 0
-            for record in queryset.filter(entered_in_error=False):
-                try:
-                    services.mark_entered_in_error(
-                        record, actor=request.user, reason=form.cleaned_data["reason"]
-                    )
-                    marked += 1
-                except ValidationError as exc:
-                    modeladmin.message_user(request, f"{record}: {exc}", messages.ERROR)
-            modeladmin.message_user(request, f"{marked} record(s) marked entered in error.")
-            return None
-    else:
-        form = ReasonForm()
-    return render(
-        request,
-        "admin/mark_entered_in_error.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": "Mark as entered in error",
-            "records": queryset,
-            "form": form,
-            "action": "mark_entered_in_error",
-            "opts": modeladmin.model._meta,
-        },
-    )
 
 
 class ConsistentForm(forms.ModelForm):
@@ -276,23 +225,3 @@ class CoTreatmentAdmin(ClinicalAdmin):
     list_filter = ("drug", "entered_in_error")
     date_hierarchy = "start"
     autocomplete_fields = ("patient",)
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    """Read-only, for everyone: audit events are never added, changed or deleted by hand."""
-
-    list_display = ("at", "username", "action", "patient", "detail", "ip_address")
-    list_filter = ("action",)
-    list_select_related = ("patient",)
-    search_fields = ("username", "patient__mrn", "detail")
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
