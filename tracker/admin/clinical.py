@@ -2,8 +2,10 @@
 save through the services, and the services' checks across records on main forms and inline rows."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import services
@@ -30,6 +32,14 @@ AUDIT_FIELDS = (
 )
 
 
+ENTERED_IN_ERROR_FIXED = "A record marked entered in error cannot be changed."
+
+
+def _entered_in_error(record):
+    """As stored: the form's instance may be an older version (the history's revert form)."""
+    return type(record).objects.filter(pk=record.pk, entered_in_error=True).exists()
+
+
 class ConsistentForm(forms.ModelForm):
     """The admin refuses what the clinic pages refuse: after the model's own checks, the rules
     that span records (no hold overlapping another, nothing before the date of birth, ...)."""
@@ -37,6 +47,10 @@ class ConsistentForm(forms.ModelForm):
     def _post_clean(self):
         super()._post_clean()
         if self.errors:  # the record is incomplete; its own errors come first
+            return
+        if self.instance.pk and self.has_changed() and _entered_in_error(self.instance):
+            # The services refuse it too, but only after the form has been accepted (a 500).
+            self.add_error(None, ENTERED_IN_ERROR_FIXED)
             return
         try:
             services.check_consistency(self.instance)
@@ -84,6 +98,15 @@ class ClinicalAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
         if obj is not None and owner:
             return (owner, *super().get_readonly_fields(request, obj))
         return super().get_readonly_fields(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to a version from before the mark would take the mark back unseen: a
+        # record entered in error stays so; it is recorded again instead.
+        current = self.get_object(request, unquote(object_id))  # None if malformed or absent
+        if request.method == "POST" and current is not None and current.entered_in_error:
+            self.message_user(request, ENTERED_IN_ERROR_FIXED, messages.ERROR)
+            return redirect(request.path)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         """Through the services, like the clinic pages: whitelisted fields only, the patient
