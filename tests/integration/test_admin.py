@@ -1,6 +1,7 @@
 """The admin panel: every model registered, searchable, and no delete of clinical records."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -12,10 +13,28 @@ from tests.factories import (
     InfusionFactory,
     LvefFactory,
     PatientFactory,
+    UserFactory,
 )
-from tracker.models import CLINICAL_MODELS, LvefMeasurement
+from tracker import services
+from tracker.admin.site import TrackerAdminSite
+from tracker.models import CLINICAL_MODELS, AuditEvent, LvefMeasurement, User
 
 pytestmark = pytest.mark.django_db
+
+
+def test_the_project_admin_site_holds_every_tracker_admin(rf):
+    """The site is a subclass (issue 10), not a patched has_permission, and the tracker's
+    admins register on the site that serves /admin/ (not one replaced while it was built)."""
+    assert isinstance(admin.site._wrapped, TrackerAdminSite)
+    assert "has_permission" not in vars(admin.site._wrapped)
+    assert {*CLINICAL_MODELS, AuditEvent, User} <= set(admin.site._registry)
+    request = rf.get("/admin/")
+    request.user = UserFactory(username="clinic", is_staff=True)
+    assert not admin.site.has_permission(request)
+    request.user = UserFactory(username="root", is_staff=False, is_superuser=True)
+    assert admin.site.has_permission(request)
+    request.user.is_active = False
+    assert not admin.site.has_permission(request)
 
 
 @pytest.mark.parametrize("model", CLINICAL_MODELS, ids=lambda m: m.__name__)
@@ -141,3 +160,82 @@ def test_admin_form_with_missing_course_shows_the_field_error(admin_client):
     )
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
+
+
+def _lvef_form(lvef, **overrides):
+    return {
+        "date": lvef.date.isoformat(),
+        "value": str(lvef.value),
+        "modality": lvef.modality,
+        "gls": "",
+        "notes": "",
+        **overrides,
+    }
+
+
+def test_admin_edit_of_a_record_entered_in_error_is_refused_with_a_message(
+    admin_client, admin_user
+):
+    lvef = LvefFactory(patient=PatientFactory(mrn="E1001"))
+    services.mark_entered_in_error(lvef, actor=admin_user, reason="wrong patient")
+    url = f"/admin/tracker/lvefmeasurement/{lvef.pk}/change/"
+    response = admin_client.post(url, _lvef_form(lvef, value="44"))
+    assert response.status_code == 200  # the form again, not a 500 from the services
+    assert "A record marked entered in error cannot be changed." in response.content.decode()
+    lvef.refresh_from_db()
+    assert lvef.value != 44 and lvef.entered_in_error
+
+
+def test_a_patient_with_a_record_entered_in_error_can_still_be_saved(admin_client, admin_user):
+    patient = PatientFactory(mrn="E1002")
+    lvef = LvefFactory(patient=patient)
+    services.mark_entered_in_error(lvef, actor=admin_user, reason="wrong patient")
+    data = {
+        "mrn": patient.mrn,
+        "given_name": patient.given_name,
+        "family_name": "Renamed",
+        "date_of_birth": patient.date_of_birth.isoformat(),
+        "sex": patient.sex,
+        "notes": "",
+        "courses-TOTAL_FORMS": "0",
+        "courses-INITIAL_FORMS": "0",
+        "cotreatments-TOTAL_FORMS": "0",
+        "cotreatments-INITIAL_FORMS": "0",
+        "lvef_measurements-TOTAL_FORMS": "1",
+        "lvef_measurements-INITIAL_FORMS": "1",
+        "lvef_measurements-0-id": str(lvef.pk),
+        "lvef_measurements-0-patient": str(patient.pk),
+        **{f"lvef_measurements-0-{k}": v for k, v in _lvef_form(lvef).items()},
+    }
+    response = admin_client.post(f"/admin/tracker/patient/{patient.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    patient.refresh_from_db()
+    assert patient.family_name == "Renamed"
+
+
+def test_reverting_to_a_version_before_the_mark_keeps_the_record_entered_in_error(
+    admin_client, admin_user
+):
+    lvef = LvefFactory(patient=PatientFactory(mrn="E1003"))
+    before = lvef.history.get()
+    services.mark_entered_in_error(lvef, actor=admin_user, reason="wrong patient")
+    url = f"/admin/tracker/lvefmeasurement/{lvef.pk}/history/{before.history_id}/"
+    response = admin_client.post(url, _lvef_form(lvef))
+    assert response.status_code == 302
+    lvef.refresh_from_db()
+    assert (lvef.entered_in_error, lvef.entered_in_error_reason) == (True, "wrong patient")
+
+
+def test_reverting_goes_through_the_services(admin_client, admin_user, monkeypatch):
+    lvef = LvefFactory(patient=PatientFactory(mrn="E1004"), value=Decimal("50"))
+    before = lvef.history.get()
+    services.record_update(lvef, actor=admin_user, value=Decimal("44"))
+    calls = []
+    update = services.record_update
+    monkeypatch.setattr(
+        services, "record_update", lambda *a, **k: calls.append(k) or update(*a, **k)
+    )
+    url = f"/admin/tracker/lvefmeasurement/{lvef.pk}/history/{before.history_id}/"
+    assert admin_client.post(url, _lvef_form(before)).status_code == 302
+    lvef.refresh_from_db()
+    assert lvef.value == Decimal("50") and calls

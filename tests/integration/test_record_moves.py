@@ -162,3 +162,26 @@ def test_admin_inline_row_is_saved_through_the_services(admin_client, admin_user
     lvef = LvefMeasurement.objects.get(patient=patient)
     assert (lvef.created_by, lvef.updated_by) == (admin_user, admin_user)
     assert MonitoringStatus.objects.get(patient=patient).latest_value == Decimal("60")
+
+
+def test_admin_course_page_refuses_an_inline_hold_overlapping_another(admin_client, rf):
+    """The course page's inline rows get the cross-record checks too (finding 11)."""
+    from django.contrib import admin
+    from django.forms.models import model_to_dict
+
+    from tests.factories import HoldFactory
+    from tracker.models import TreatmentCourse, TreatmentHold
+
+    course = CourseFactory(patient=PatientFactory(mrn="A1955"))
+    HoldFactory(course=course, start=date(2026, 3, 20))  # open
+    request = rf.get("/")
+    request.user = UserFactory(username="root", is_superuser=True)
+    fields = admin.site._registry[TreatmentCourse].get_form(request, course).base_fields
+    data = {k: ("" if v is None else v) for k, v in model_to_dict(course, fields).items()}
+    data.update({"infusions-TOTAL_FORMS": "0", "infusions-INITIAL_FORMS": "0"})
+    data.update({"holds-TOTAL_FORMS": "1", "holds-INITIAL_FORMS": "0"})
+    data.update({"holds-0-start": "2026-04-01", "holds-0-reason": "cardiac", "holds-0-notes": ""})
+    response = admin_client.post(f"/admin/tracker/treatmentcourse/{course.pk}/change/", data)
+    assert response.status_code == 200
+    assert "overlap" in response.content.decode()
+    assert TreatmentHold.objects.filter(course=course).count() == 1

@@ -1,12 +1,13 @@
 """Audit rows for every admin page that shows patient data (issue 9, finding 5): change lists,
 change forms, history lists and historical versions of the clinical models (and of the audit
-trail itself), and the autocomplete search. Like the clinic pages, the free text says what kind
-of page and how many rows, never a name or the search text."""
+trail itself); the autocomplete search is audited by tracker.admin.site. Like the clinic pages,
+the free text says what kind of page and how many rows, never a name or the search text. Also
+the read-only AuditEventAdmin."""
 
-import json
+from django.contrib import admin
 
 from tracker import services
-from tracker.models import CLINICAL_MODELS
+from tracker.models import CLINICAL_MODELS, AuditEvent
 
 
 def _patient(obj):
@@ -57,22 +58,21 @@ class AuditedAdminMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-def audit_autocomplete(site):
-    """The admin's autocomplete answers a search with patients' names: audited like a search."""
-    view = site.autocomplete_view
+@admin.register(AuditEvent)
+class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Read-only, for everyone: audit events are never added, changed or deleted by hand."""
 
-    def autocomplete_view(request):
-        response = view(request)
-        rows = None
-        if response.status_code == 200:
-            rows = len(json.loads(response.content).get("results", []))
-        model = request.GET.get("model_name", "")
-        services.audit_event_record(
-            "admin_view",
-            request=request,
-            detail=f"admin autocomplete: {model[:40]}, {rows} row(s)"
-            + (", search made" if request.GET.get("term") else ""),
-        )
-        return response
+    list_display = ("at", "username", "action", "patient", "detail", "ip_address")
+    list_filter = ("action",)
+    list_select_related = ("patient",)
+    search_fields = ("username", "patient__mrn", "detail")
+    date_hierarchy = "at"
 
-    site.autocomplete_view = autocomplete_view
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

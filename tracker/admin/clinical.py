@@ -1,32 +1,24 @@
-"""The admin panel for administrators. Clinical records cannot be deleted here either: a mistake is
-marked entered in error (an admin action asks for the reason), and the change is kept in history."""
+"""The clinical models' admins and inlines: no delete (mark entered in error instead), every
+save through the services, and the services' checks across records on main forms and inline rows."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import services
-from tracker.admin_audit import AuditedAdminMixin, audit_autocomplete
+from tracker.admin.actions import mark_entered_in_error
+from tracker.admin.audit import AuditedAdminMixin
 from tracker.models import (
-    AuditEvent,
     CoTreatment,
     Infusion,
     LvefMeasurement,
     Patient,
     TreatmentCourse,
     TreatmentHold,
-    User,
 )
-
-admin.site.site_header = "Trastuzumab cardiac monitoring: administration"
-admin.site.site_title = "Cardiac monitoring admin"
-# The admin panel is for administrators only; clinic staff work in the clinic pages, where every
-# write goes through the services' checks.
-admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
-audit_autocomplete(admin.site)  # issue 9, finding 5
 
 AUDIT_FIELDS = (
     "created_at",
@@ -40,45 +32,12 @@ AUDIT_FIELDS = (
 )
 
 
-@admin.register(User)
-class TrackerUserAdmin(UserAdmin):
-    list_display = ("username", "first_name", "last_name", "is_active", "is_staff", "last_login")
+ENTERED_IN_ERROR_FIXED = "A record marked entered in error cannot be changed."
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-@admin.action(description="Mark selected records as entered in error")
-def mark_entered_in_error(modeladmin, request, queryset):
-    if "apply" in request.POST:
-        form = ReasonForm(request.POST)
-        if form.is_valid():
-            marked = 0
-            for record in queryset.filter(entered_in_error=False):
-                try:
-                    services.mark_entered_in_error(
-                        record, actor=request.user, reason=form.cleaned_data["reason"]
-                    )
-                    marked += 1
-                except ValidationError as exc:
-                    modeladmin.message_user(request, f"{record}: {exc}", messages.ERROR)
-            modeladmin.message_user(request, f"{marked} record(s) marked entered in error.")
-            return None
-    else:
-        form = ReasonForm()
-    return render(
-        request,
-        "admin/mark_entered_in_error.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": "Mark as entered in error",
-            "records": queryset,
-            "form": form,
-            "action": "mark_entered_in_error",
-            "opts": modeladmin.model._meta,
-        },
-    )
+def _entered_in_error(record):
+    """As stored: the form's instance may be an older version (the history's revert form)."""
+    return type(record).objects.filter(pk=record.pk, entered_in_error=True).exists()
 
 
 class ConsistentForm(forms.ModelForm):
@@ -89,10 +48,32 @@ class ConsistentForm(forms.ModelForm):
         super()._post_clean()
         if self.errors:  # the record is incomplete; its own errors come first
             return
+        if self.instance.pk and self.has_changed() and _entered_in_error(self.instance):
+            # The services refuse it too, but only after the form has been accepted (a 500).
+            self.add_error(None, ENTERED_IN_ERROR_FIXED)
+            return
         try:
             services.check_consistency(self.instance)
         except ValidationError as exc:
             self._update_errors(exc)
+
+
+class InlineRowForm(ConsistentForm):
+    """A tabular inline names its fields only in the column header, which a screen reader does
+    not tie to the cell (issue 13 item 2: 20 unlabelled inputs and 9 unnamed selects on the
+    patient page). Each field gets its own name: "Date, LVEF measurement 2"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        row = (self.prefix or "").rpartition("-")[2]
+        noun = self._meta.model._meta.verbose_name
+        # The empty row the "Add another" link copies: its index is filled in by the admin's
+        # script in id and name only, so its name must not carry one.
+        which = f"{noun} {int(row) + 1}" if row.isdigit() else f"new {noun}"
+        for field in self.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside a related wrapper
+            if not widget.is_hidden:
+                widget.attrs["aria-label"] = f"{field.label}, {which}"
 
 
 class ClinicalAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
@@ -117,6 +98,15 @@ class ClinicalAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
         if obj is not None and owner:
             return (owner, *super().get_readonly_fields(request, obj))
         return super().get_readonly_fields(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to a version from before the mark would take the mark back unseen: a
+        # record entered in error stays so; it is recorded again instead.
+        current = self.get_object(request, unquote(object_id))  # None if malformed or absent
+        if request.method == "POST" and current is not None and current.entered_in_error:
+            self.message_user(request, ENTERED_IN_ERROR_FIXED, messages.ERROR)
+            return redirect(request.path)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         """Through the services, like the clinic pages: whitelisted fields only, the patient
@@ -145,11 +135,14 @@ class ClinicalInline(admin.TabularInline):
     """Inline rows go through the same checks across records as the main form (finding 11: an
     LVEF dated 1900 was saved inline for a patient born in 1954)."""
 
-    form = ConsistentForm
+    form = InlineRowForm
     extra = 0
     show_change_link = True
     can_delete = False
     readonly_fields = ("entered_in_error",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class CourseInline(ClinicalInline):
@@ -276,23 +269,3 @@ class CoTreatmentAdmin(ClinicalAdmin):
     list_filter = ("drug", "entered_in_error")
     date_hierarchy = "start"
     autocomplete_fields = ("patient",)
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    """Read-only, for everyone: audit events are never added, changed or deleted by hand."""
-
-    list_display = ("at", "username", "action", "patient", "detail", "ip_address")
-    list_filter = ("action",)
-    list_select_related = ("patient",)
-    search_fields = ("username", "patient__mrn", "detail")
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
