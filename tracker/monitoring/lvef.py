@@ -10,7 +10,8 @@ from decimal import Decimal
 from .definitions import Context
 from .profiles import TRASTUZUMAB_US, Profile, Test
 from .records import LvefMeasurement
-from .vocabulary import HOLD_RECOMMENDATIONS, CtrcdGrade, Phase, Recommendation
+from .vocabulary import HOLD_RECOMMENDATIONS as HOLD_RECOMMENDATIONS  # re-exported (v1 name)
+from .vocabulary import CtrcdGrade, Phase, Recommendation
 
 # L2: an LVEF below 40% is severe.
 SEVERE_BELOW = Decimal(40)
@@ -32,7 +33,6 @@ MAY_RESUME = Recommendation.MAY_RESUME
 DISCONTINUE = Recommendation.DISCONTINUE
 NONE = Recommendation.NONE
 RECOMMENDATIONS = tuple(Recommendation)
-__all__ = ["HOLD_RECOMMENDATIONS", "RECOMMENDATIONS", "hold_criterion"]
 
 
 def hold_criterion(

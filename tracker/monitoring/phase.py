@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .definitions import Context
 from .schedule import follow_up_over
-from .vocabulary import TREATMENT_PHASES, EndReason, Phase
+from .vocabulary import TREATMENT_PHASES as TREATMENT_PHASES  # re-exported (v1 name)
+from .vocabulary import EndReason, Phase
 
 # Names kept for callers of version 1.
 NO_COURSE = Phase.NO_COURSE
@@ -15,7 +16,6 @@ HELD = Phase.HELD
 ACTIVE = Phase.ACTIVE
 PLANNED = Phase.PLANNED
 PHASES = tuple(Phase)
-__all__ = ["PHASES", "TREATMENT_PHASES", "phase_of"]
 
 
 def phase_of(ctx: Context) -> Phase:
