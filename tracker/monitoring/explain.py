@@ -144,10 +144,10 @@ def _sentence(
         )
     if code == "MODALITY_MISMATCH":
         return (
-            f"The latest LVEF ({day(latest.date)}) was measured by "
-            f"{label(Modality(latest.modality)).lower()}, the baseline by "
-            f"{label(Modality(baseline.modality)).lower()}: part of the change may be the "
-            f"method. Confirm with the baseline's type of scan. {cite(rule)}"
+            f"The latest LVEF ({day(latest.date)}: {label(Modality(latest.modality))}) and the "
+            f"baseline ({label(Modality(baseline.modality))}) were measured with different "
+            "types of scan, so part of the change may be the method. Confirm with the "
+            f"baseline's type of scan. {cite(rule)}"
         )
     if code == "GLS_DECLINE":
         return (
