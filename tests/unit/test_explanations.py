@@ -159,3 +159,13 @@ def test_flag_texts_fall_back_to_the_catalogue():
 
     status = replace(run(active_record()), explanations=())
     assert status.flag_texts == {c: FLAGS[c].explanation for c in status.flags}
+
+
+def test_follow_up_overdue_sentence():
+    c = course(infusions=infusions(count=7), end="2026-05-11")
+    status = run(record([c], [lvef("2025-12-20", 62), lvef("2026-05-01", 60)]), "2026-12-01")
+    assert status.schedule_rule == "S5"
+    assert status.flag_texts["ASSESSMENT_OVERDUE"] == (
+        "The next LVEF scan was due on 1 Nov 2026 (follow-up every 6 months after the LVEF of "
+        "60% on 1 May 2026) and is overdue. Book it as soon as possible. [S5, S6]"
+    )

@@ -85,10 +85,8 @@ def ctrcd_grade(
 
 
 def in_repeat_band(ctx: Context, baseline: LvefMeasurement | None) -> bool:
-    """L5's condition on L (the profile's repeat band)."""
+    """L5's condition on L (the profile's repeat band); called with a course and an L."""
     latest = ctx.latest
-    if ctx.profile is None or latest is None:
-        return False
     return ctx.profile.in_repeat_band(
         latest.value, ctx.drop(baseline, latest.value), ctx.settings.lln
     )
