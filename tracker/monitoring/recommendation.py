@@ -225,21 +225,24 @@ def hold_actions(ctx: Context, baseline: LvefMeasurement | None) -> HoldActions:
     cardiac_starts = [h.start for h in ctx.episode_holds if h.reason == HoldReason.CARDIAC]
     not_actioned, during = [], []
     first_lvef, first_hold = None, None
-    met: dict[int, bool] = {}  # H1 per measurement, evaluated once
+    # H1 per measurement, evaluated once; most patients have none that meets it.
+    met = {
+        id(m)
+        for m in ctx.lvefs
+        if profile.hold_met(m.value, base - m.value if base is not None else None, lln)
+    }
+    holds = ctx.episode_holds
+    if not met and not holds:
+        return HoldActions((), ())
     for when in ctx.episode_infusions:
-        m = ctx.latest_on_or_before(when)
-        if m is not None:
-            key = id(m)
-            if key not in met:
-                drop = base - m.value if base is not None else None
-                met[key] = profile.hold_met(m.value, drop, lln) is not None
-            if met[key]:
-                # No cardiac hold of the episode started in [M's date, infusion date].
-                i = bisect_left(cardiac_starts, m.date)
-                if i == len(cardiac_starts) or cardiac_starts[i] > when:
-                    not_actioned.append(when)
-                    first_lvef = first_lvef or m
-        inside = infusion_inside_hold(ctx.episode_holds, when)
+        m = ctx.latest_on_or_before(when) if met else None
+        if m is not None and id(m) in met:
+            # No cardiac hold of the episode started in [M's date, infusion date].
+            i = bisect_left(cardiac_starts, m.date)
+            if i == len(cardiac_starts) or cardiac_starts[i] > when:
+                not_actioned.append(when)
+                first_lvef = first_lvef or m
+        inside = infusion_inside_hold(holds, when)
         if inside is not None:
             during.append(when)
             first_hold = first_hold or inside
