@@ -399,15 +399,18 @@ _SELECTION = (
 
 
 def _build_index() -> dict[tuple[str, str, bool], Profile]:
-    index = {}
-    for agent in Agent:
-        for rule_set in RuleSet:
-            for early in (True, False):
-                for agents, rs, stage, profile in _SELECTION:
-                    if agent in agents and rs in (_ANY, rule_set) and stage in (_ANY, early):
-                        index[(agent.value, rule_set.value, early)] = profile
-                        break
-    return index
+    """(agent, rule set, early-stage) -> the first matching row's profile, for every combination
+    (a combination without a row fails here, at import, with StopIteration)."""
+    return {
+        (agent.value, rule_set.value, early): next(
+            profile
+            for agents, rs, stage, profile in _SELECTION
+            if agent in agents and rs in (_ANY, rule_set) and stage in (_ANY, early)
+        )
+        for agent in Agent
+        for rule_set in RuleSet
+        for early in (True, False)
+    }
 
 
 _INDEX = _build_index()
