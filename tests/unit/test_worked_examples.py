@@ -180,3 +180,10 @@ def test_example_7_enhertu_44_holds():
     )
     assert status.hold_not_actioned_dates == (date(2026, 6, 1),)
     assert "Enhertu US label: withhold at 45% or less" in status.recommendation_reason
+
+
+def test_example_5_reason_says_how_soon_the_repeat_was():
+    assert run(example_5()).recommendation_reason.startswith(
+        "Hold: LVEF 47% (22 Mar 2026), 2 days after the hold for the heart started on "
+        "20 Mar 2026, has not recovered"
+    )

@@ -190,8 +190,9 @@ def _during_hold(
         )
     else:
         why = (
-            f"{measured(r)} has not recovered (recovered means {profile.recovered_rule}), and "
-            f"the condition to stop is not met ({discontinue_rule(profile)})"
+            f"{measured(r)}, {days((r.date - hold.start).days)} after {started}, has not "
+            f"recovered (recovered means {profile.recovered_rule}), and the condition to stop "
+            f"is not met ({discontinue_rule(profile)})"
         )
     return Recommendation(Rec.HOLD, f"Hold: {why}. {cite('H2')}", **common)
 
