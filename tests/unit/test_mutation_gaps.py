@@ -101,3 +101,110 @@ def test_may_resume_and_keep_holding_sentences():
         "least 50% or less than 10 points below baseline). Kadcyla US label: treatment may be "
         "resumed. [H2]"
     )
+
+
+# --- exact sentences (mutants in the wording survived the looser checks) ----------------------
+
+
+def test_discontinue_rule_sentences():
+    from tracker.monitoring import profiles as p
+    from tracker.monitoring.sentences import discontinue_rule
+
+    tail = "after the hold started has not recovered"
+    assert discontinue_rule(p.TRASTUZUMAB_US) == (
+        "US label: discontinue for a persistent decline, when a repeat dated 56 days (8 weeks) "
+        f"or more {tail} and the hold is more than 8 weeks old"
+    )
+    assert discontinue_rule(p.TRASTUZUMAB_EU) == (
+        f"EU SmPC: strongly consider discontinuing when a repeat dated 21 days or more {tail} "
+        "and is no better than the LVEF that led to the hold"
+    )
+    assert discontinue_rule(p.PERJETA_EARLY) == (
+        f"Perjeta US label: discontinue when a repeat dated 21 days or more {tail} and is no "
+        "better than the LVEF that led to the hold"
+    )
+    assert discontinue_rule(p.KADCYLA_EARLY) == (
+        "Kadcyla US label: discontinue when the repeat after a hold has not recovered"
+    )
+    assert discontinue_rule(p.PHESGO_METASTATIC).startswith(
+        "Phesgo US label: strongly consider discontinuing"
+    )
+
+
+def test_criterion_sentences_without_a_drop():
+    from tracker.monitoring import profiles as p
+    from tracker.monitoring.sentences import criterion_sentence
+
+    assert criterion_sentence(p.ESC_SEVERE, lvef("2026-05-20", 39), None) == (
+        "LVEF is 39% (20 May 2026) and there is no baseline. ESC 2022 Table 3: a new fall of "
+        "the LVEF to below 40% is severe heart damage; withhold."
+    )
+    assert criterion_sentence(p.KADCYLA_EARLY.hold[0], lvef("2026-05-20", 44), B) == (
+        "LVEF is 44% (20 May 2026). Kadcyla US label: withhold below 45%."
+    )
+
+
+def test_date_lists():
+    from tracker.monitoring.explain import _dates
+
+    eight = tuple(date(2026, 1, 1) + timedelta(days=7 * k) for k in range(8))
+    assert _dates(eight) == (
+        "1 Jan 2026, 8 Jan 2026, 15 Jan 2026, 22 Jan 2026, 29 Jan 2026, 5 Feb 2026 and 2 more"
+    )
+    assert _dates(eight[:6]) == (
+        "1 Jan 2026, 8 Jan 2026, 15 Jan 2026, 22 Jan 2026, 29 Jan 2026, 5 Feb 2026"
+    )
+    assert _dates(eight[:7]).endswith("5 Feb 2026 and 1 more")
+
+
+def test_due_sentences_per_schedule_rule():
+    s3 = run(active_record(infusions_=infusions(count=3), holds=(hold("2026-03-01"),)))
+    assert s3.flag_texts["ASSESSMENT_OVERDUE"] == (
+        "The next LVEF scan was due on 5 Jan 2026 (on hold for the heart with no LVEF yet: due "
+        "at the first infusion) and is overdue. Book it as soon as possible. [S3, S6]"
+    )
+    ended = course(infusions=infusions(count=7), end="2026-05-11")
+    s4 = run(record([ended], [B, lvef("2026-03-18", 46)]), "2026-06-10")
+    assert s4.flag_texts["ASSESSMENT_OVERDUE"] == (
+        "The next LVEF scan was due on 8 Jun 2026 (the end-of-treatment assessment) and is "
+        "overdue. Book it as soon as possible. [S4, S6]"
+    )
+    s1 = run(record([course("2026-07-01")], [lvef("2026-05-01", 60)]), "2026-07-25")
+    assert s1.flag_texts["ASSESSMENT_DUE_SOON"] == (
+        "The next LVEF scan is due on 1 Aug 2026 (3 months after the LVEF of 60% on 1 May "
+        "2026). Check that it is booked. [S1, S6]"
+    )
+    s2 = run(active_record())
+    assert s2.flag_texts["ASSESSMENT_OVERDUE"] == (
+        "The next LVEF scan was due on 5 Jan 2026 (no baseline LVEF: due before or at the first "
+        "infusion) and is overdue. Book it as soon as possible. [S2, S6]"
+    )
+
+
+def test_infusion_check_sentences():
+    from decimal import Decimal
+
+    from tracker.monitoring import Infusion, infusion_checks
+
+    c = course(infusions=infusions(count=3))
+    rec = record([c], [B, lvef("2026-03-01", 61)])
+    late = Infusion(date(2026, 3, 30), Decimal(420))
+    (reload,) = infusion_checks(rec, c, late, late.date)[1]
+    assert reload.text == (
+        "The last infusion was on 16 Feb 2026; from 17 Mar 2026 the next dose must be a loading "
+        "dose. EU SmPC: the next trastuzumab dose is a loading dose: 4 mg/kg weekly or 8 mg/kg "
+        "three-weekly, over 90 minutes. This infusion is not marked as a loading dose. [D1]"
+    )
+    held = course(infusions=infusions(count=3), holds=(hold("2026-03-01", reason="other"),))
+    rec = record([held], [B, lvef("2026-02-20", 45)])
+    day_ = Infusion(date(2026, 3, 5), Decimal(420), duration_minutes=30)
+    texts = {w.code: w.text for w in infusion_checks(rec, held, day_, day_.date)[1]}
+    assert texts["RECOMMENDATION_HOLD"] == (
+        "The recommendation is not to give this dose. Hold: LVEF fell 17 points from the "
+        "baseline of 62% (20 Feb 2026). US label: withhold for a fall of 16 points or more. [H1]"
+    )
+    assert texts["INFUSION_DURING_HOLD"] == (
+        "The date falls inside a treatment hold (other) that started on 1 Mar 2026 and is "
+        "still open: an infusion during a hold is flagged. [H5]"
+    )
+    assert "SHORT_FIRST_INFUSION" not in texts  # not the course's first infusion

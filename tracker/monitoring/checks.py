@@ -59,11 +59,12 @@ def infusion_checks(
             )
         )
     if "RELOAD_DOSE_DUE" in status.flags and not infusion.loading_dose:
+        sentence, _ = texts["RELOAD_DOSE_DUE"].rsplit(" [", 1)
         warnings.append(
             InfusionWarning(
                 "RELOAD_DOSE_DUE",
                 "D1",
-                f"{texts['RELOAD_DOSE_DUE']} This infusion is not marked as a loading dose.",
+                f"{sentence} This infusion is not marked as a loading dose. {cite('D1')}",
             )
         )
     if "BASELINE_MISSING" in status.flags:

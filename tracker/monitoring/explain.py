@@ -47,10 +47,9 @@ def _due_words(ctx: Context, rule: str, due: date, baseline: LvefMeasurement | N
         return f"follow-up every 6 months after the {measured_on(latest)}"
     if rule == "S4":
         return "the end-of-treatment assessment"
+    # S1, S2: L + 3 months (without F, S1's B is L), else the planned start or F.
     if latest is not None and add_months(latest.date, 3) == due:
         return f"3 months after the {measured_on(latest)}"
-    if baseline is not None and add_months(baseline.date, 3) == due:
-        return f"3 months after the baseline {measured_on(baseline)}"
     return "no baseline LVEF: due before or at the first infusion"
 
 
