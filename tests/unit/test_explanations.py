@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 
 from tracker.monitoring import FLAGS, RuleSettings, evaluate
-from tracker.monitoring.wording import day, number, percent, points
+from tracker.monitoring.wording import day, days, number, percent, points
 
 from .builders import (
     active_record,
@@ -38,6 +38,9 @@ def test_wording():
     assert points(Decimal(1)) == "1 point"
     assert points(Decimal(16)) == "16 points"
     assert number(Decimal("1E+1")) == "10"
+    assert days(1) == "1 day"
+    assert days(0) == "0 days"
+    assert days(21) == "21 days"
 
 
 def check_sentences(status):

@@ -208,3 +208,22 @@ def test_infusion_check_sentences():
         "still open: an infusion during a hold is flagged. [H5]"
     )
     assert "SHORT_FIRST_INFUSION" not in texts  # not the course's first infusion
+
+
+def test_no_lvef_at_all_is_s2_not_s3():
+    status = run(active_record())
+    assert (status.schedule_rule, status.next_assessment_due) == ("S2", date(2026, 1, 5))
+
+
+def test_baseline_missing_sentences():
+    with_f = run(active_record())
+    assert with_f.flag_texts["BASELINE_MISSING"] == (
+        "No baseline LVEF: no LVEF is recorded from 5 Oct 2025 to the first infusion on "
+        "5 Jan 2026. Arrange a scan now. US label: assess LVEF before the first dose. [B2]"
+    )
+    planned = run(record([course("2026-07-01")]))
+    assert planned.flag_texts["BASELINE_MISSING"] == (
+        "No baseline LVEF: no LVEF is recorded since 1 Apr 2026 (3 months before the planned "
+        "start on 1 Jul 2026). Arrange a scan now. US label: assess LVEF before the first "
+        "dose. [B2]"
+    )
