@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup migrate lint format e2e clean lock
+.PHONY: run test setup migrate lint format e2e clean lock mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,5 +49,21 @@ format: setup
 	$(BIN)/python -m ruff format .
 	$(BIN)/python -m ruff check --fix .
 
+# Mutation testing of the rules (slow, not in CI; docs/testing.md). mutmut 3 mutates a scratch copy
+# of tracker/monitoring and tests/unit (no Django) configured by its own setup.cfg, so the project's
+# pyproject.toml stays as it is. Installed into the venv on first use only.
+MUTATE_DIR := .mutate
+MUTMUT_VERSION := 3.8.1
+mutate: setup
+	$(BIN)/python -c "import mutmut" 2>/dev/null || \
+	  $(BIN)/python -m pip install --quiet "mutmut==$(MUTMUT_VERSION)"
+	rm -rf $(MUTATE_DIR) && mkdir -p $(MUTATE_DIR)/tracker $(MUTATE_DIR)/tests
+	cp tracker/__init__.py $(MUTATE_DIR)/tracker/ && cp -r tracker/monitoring $(MUTATE_DIR)/tracker/
+	cp tests/__init__.py $(MUTATE_DIR)/tests/ && cp -r tests/unit $(MUTATE_DIR)/tests/
+	printf '[mutmut]\nsource_paths=tracker/\npytest_add_cli_args_test_selection=tests/unit/\npytest_add_cli_args=\n  -p\n  no:randomly\n  -q\n' \
+	  > $(MUTATE_DIR)/setup.cfg
+	cd $(MUTATE_DIR) && ../$(BIN)/mutmut run --max-children $${MUTMUT_CHILDREN:-2}; \
+	  ../$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .hypothesis
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .hypothesis $(MUTATE_DIR)

@@ -25,6 +25,7 @@ from tracker.monitoring import (  # noqa: E402 - after the sys.path insertion
     Infusion,
     LvefMeasurement,
     PatientRecord,
+    RuleSettings,
     evaluate,
 )
 
@@ -52,7 +53,15 @@ def generate_patient(rng: random.Random, index: int) -> PatientRecord:
     ended = last < AS_OF - timedelta(days=40) and rng.random() < 0.6
     course = Course(
         agent=rng.choice(
-            ("trastuzumab", "trastuzumab", "trastuzumab_sc", "pertuzumab_trastuzumab")
+            (
+                "trastuzumab",
+                "trastuzumab",
+                "trastuzumab_sc",
+                "pertuzumab_trastuzumab",
+                "pertuzumab_trastuzumab_sc",
+                "trastuzumab_emtansine",
+                "trastuzumab_deruxtecan",
+            )
         ),
         intent=rng.choice(("adjuvant", "neoadjuvant", "metastatic")),
         schedule="weekly" if weekly else "every_3_weeks",
@@ -62,6 +71,21 @@ def generate_patient(rng: random.Random, index: int) -> PatientRecord:
         infusions=tuple(infusions),
         holds=tuple(holds),
     )
+    courses = [course]
+    if not ended and rng.random() < 0.1:
+        # A switch to SC trastuzumab planned after the last infusion (v2 episodes, pass-over).
+        switch_day = last + timedelta(days=rng.randint(7, 120))
+        started = switch_day <= AS_OF and rng.random() < 0.5
+        courses.append(
+            Course(
+                agent="trastuzumab_sc",
+                intent=course.intent,
+                schedule="every_3_weeks",
+                planned_start=switch_day,
+                infusions=(Infusion(switch_day, Decimal(600)),) if started else (),
+                sequence=1,
+            )
+        )
     lvefs = []
     day = first - timedelta(days=rng.randint(1, 100))
     value = Decimal(rng.randint(520, 700)) / 10
@@ -79,7 +103,7 @@ def generate_patient(rng: random.Random, index: int) -> PatientRecord:
         dose = Decimal(rng.choice((240, 300))) if rng.random() < 0.9 else None
         cotreatments.append(CoTreatment("doxorubicin", start, end, dose))
         cotreatments.append(CoTreatment("cyclophosphamide", start, end, Decimal(2400)))
-    return PatientRecord(f"P{index:06d}", (course,), tuple(lvefs), tuple(cotreatments))
+    return PatientRecord(f"P{index:06d}", tuple(courses), tuple(lvefs), tuple(cotreatments))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,14 +115,18 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     patients = [generate_patient(rng, i) for i in range(args.patients)]
 
-    started = time.perf_counter()
+    # Half of the patients under each rule set (clinical-rules.md v2, section 0).
+    rule_sets = (RuleSettings(rule_set="us_label"), RuleSettings(rule_set="eu_smpc"))
+    started, cpu_started = time.perf_counter(), time.process_time()
     phases: dict[str, int] = {}
-    for patient in patients:
-        status = evaluate(patient, AS_OF)
+    for index, patient in enumerate(patients):
+        status = evaluate(patient, AS_OF, rule_sets[index % 2])
         phases[status.phase] = phases.get(status.phase, 0) + 1
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
 
-    print(f"evaluated {len(patients)} patients in {elapsed:.3f} s")
+    # CPU seconds too: on a shared machine the wall clock also measures the other processes.
+    print(f"evaluated {len(patients)} patients in {elapsed:.3f} s ({cpu:.3f} s CPU)")
     print("phases: " + ", ".join(f"{k} {v}" for k, v in sorted(phases.items())))
     return 0
 

@@ -161,13 +161,16 @@ def test_b4_baseline_before_anthracycline(baseline_day, anthracycline, flagged):
     assert ("BASELINE_BEFORE_ANTHRACYCLINE" in run(rec).flags) is flagged
 
 
-def test_b4_needs_f():
+def test_b4_warns_before_the_first_infusion():
+    # v2 B4: without F, any anthracycline started on or before as_of whose end came after B.
     rec = record(
         [course("2026-07-01")],
         [lvef("2026-04-15", 62)],
         [cotreatment("doxorubicin", "2026-03-01", "2026-05-01", 240)],
     )
-    assert "BASELINE_BEFORE_ANTHRACYCLINE" not in run(rec).flags
+    assert "BASELINE_BEFORE_ANTHRACYCLINE" in run(rec).flags
+    after = record(rec.courses, [lvef("2026-05-01", 62)], rec.cotreatments)
+    assert "BASELINE_BEFORE_ANTHRACYCLINE" not in run(after).flags  # dated on the end: not before
 
 
 def test_b4_ignores_cyclophosphamide():

@@ -65,8 +65,9 @@ def test_course_end_after_as_of_means_not_ended():
 
 
 def test_course_counts_whatever_its_planned_start():
-    # The latest planned start is current even though it lies after as_of.
-    old = course("2025-01-06", infusions=infusions("2025-01-06", 10))
+    # The latest planned start is current even though it lies after as_of (once the earlier
+    # course has ended: v2 section 0 passes over a course not started while one is running).
+    old = course("2025-01-06", infusions=infusions("2025-01-06", 10), end="2025-07-01")
     new = course("2026-09-01")
     status = run(record([old, new], [lvef("2026-05-01", 60)]))
     assert status.course == new

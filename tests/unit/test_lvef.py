@@ -59,7 +59,9 @@ def test_l2_severe(value, flagged):
 
 def test_l1_l2_need_only_l():
     status = run(record(lvefs=[lvef("2026-05-01", "39.9")]))
-    assert {"LVEF_BELOW_LLN", "LVEF_SEVERE", "LVEF_HOLD_CRITERIA"} <= set(status.flags)
+    assert {"LVEF_BELOW_LLN", "LVEF_SEVERE"} <= set(status.flags)
+    # v2 section 4: a patient without a course has no profile, so H1 does not apply.
+    assert "LVEF_HOLD_CRITERIA" not in status.flags
 
 
 # --- L3 --------------------------------------------------------------------------------------

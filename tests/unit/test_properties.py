@@ -212,10 +212,12 @@ def test_overdue_stays_overdue_without_new_records(rec, offset, later):
 
 
 def test_counter_example_cardiac_hold_ending_later_resets_the_schedule():
-    # S3 while the cardiac hold is open (L + 28 days, overdue); once it ends, S2 (L + 3 months).
+    # S3 while the cardiac hold is open (L + 28 days, overdue); once it ends, with L recovered
+    # (no hold criteria, v2 S3), S2 (L + 3 months).
     rec = active_record(
         lvef("2025-12-20", 62),
         lvef("2026-03-18", 46),
+        lvef("2026-03-18", 56, sequence=1),
         infusions_=infusions(count=4),
         holds=(hold("2026-03-20", "2026-04-30"),),
     )
@@ -226,13 +228,24 @@ def test_counter_example_cardiac_hold_ending_later_resets_the_schedule():
 
 
 def test_counter_example_course_ending_later_starts_the_completion_window():
-    # S2 overdue while active; the course then ends and S4 gives E + 28 days.
+    # S3 overdue while active (a hold-level L); the course then ends, S3 no longer applies and
+    # S4 gives the earlier of E + 28 days and S2's date (v2 S3, S4).
     c = course(infusions=infusions(count=7), end="2026-05-11")
-    rec = record([c], [lvef("2025-12-20", 62)])
-    assert run(rec, "2026-05-10").assessment_status == "overdue"  # due 2026-03-20
+    rec = record([c], [lvef("2025-12-20", 62), lvef("2026-03-18", 46)])
+    assert run(rec, "2026-05-10").assessment_status == "overdue"  # S3: due 2026-04-15
     later = run(rec, "2026-05-12")
     assert (later.phase, later.next_assessment_due) == ("completed", date(2026, 6, 8))
     assert later.assessment_status == "ok"
+
+
+def test_s4_never_postpones_an_overdue_scan():
+    # v2 S4: with only the baseline, S2's date (03-20) is earlier than E + 28 days.
+    c = course(infusions=infusions(count=7), end="2026-05-11")
+    rec = record([c], [lvef("2025-12-20", 62)])
+    assert run(rec, "2026-05-10").assessment_status == "overdue"
+    later = run(rec, "2026-05-12")
+    assert (later.phase, later.next_assessment_due) == ("completed", date(2026, 3, 20))
+    assert later.assessment_status == "overdue"
 
 
 def _as_error(records):
@@ -272,4 +285,9 @@ def test_records_after_as_of_change_nothing(scenario, days):
         (*rec.cotreatments, CoTreatment("doxorubicin", after, None, Decimal(900))),
     )
     before, with_future = evaluate(rec, as_of), evaluate(later, as_of)
-    assert dataclasses.replace(with_future, course=None) == dataclasses.replace(before, course=None)
+    # stable_until may only come earlier: a future record is a date on which things may change.
+    assert with_future.stable_until is not None
+    assert before.stable_until is None or with_future.stable_until <= before.stable_until
+    assert dataclasses.replace(with_future, course=None, stable_until=None) == dataclasses.replace(
+        before, course=None, stable_until=None
+    )

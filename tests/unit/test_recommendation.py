@@ -1,6 +1,6 @@
 """H2-H5: the recommendation and the hold checks."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,11 +26,13 @@ B = lvef(BASELINE_DAY, 62)
 UNTIL_MARCH = infusions(count=5)
 
 
-def open_cardiac_hold(age, r_value=None, *, baseline=B, extra_holds=()):
+def open_cardiac_hold(age, r_value=None, *, baseline=B, extra_holds=(), r_after=None):
+    """A cardiac hold ``age`` days old at AS_OF; R dated ``r_after`` days after its start (v2 H2:
+    R is dated strictly after the start; by default on as_of, so R's date - start = age)."""
     start = days_before(age)
     lvefs = [m for m in (baseline,) if m is not None]
     if r_value is not None:
-        lvefs.append(lvef(start, r_value))  # R may be dated on the hold's start
+        lvefs.append(lvef(start + timedelta(days=age if r_after is None else r_after), r_value))
     return active_record(*lvefs, infusions_=UNTIL_MARCH, holds=(*extra_holds, hold(start)))
 
 
@@ -56,7 +58,24 @@ def test_h2_hold_age(age, r_value, recommendation, flag):
     assert status.recommendation == recommendation
     h2_flags = {"RESUME_CRITERIA_MET", "PERSISTENT_DECLINE"} & set(status.flags)
     assert h2_flags == ({flag} if flag else set())
-    assert status.recommendation_reason.startswith("H2: ")
+    assert status.recommendation_reason.endswith("[H2]")
+
+
+@pytest.mark.parametrize(
+    ("age", "r_after", "recommendation"),
+    [
+        # v2 H2 (US label, persistent): R dated 56 days or more after the start, hold age > 56.
+        pytest.param(57, 55, "hold", id="r-55-days-after"),
+        pytest.param(57, 56, "discontinue", id="r-56-days-after-age-57"),
+        pytest.param(56, 56, "hold", id="r-56-days-after-age-56"),
+        pytest.param(80, 2, "hold", id="r-2-days-after-old-hold"),
+        pytest.param(80, 0, "hold", id="r-on-the-start-is-no-r"),
+    ],
+)
+def test_h2_persistent_needs_a_repeat_8_weeks_after_the_start(age, r_after, recommendation):
+    status = run(open_cardiac_hold(age, 45, r_after=r_after))
+    assert status.recommendation == recommendation
+    assert ("PERSISTENT_DECLINE" in status.flags) is (recommendation == "discontinue")
 
 
 @pytest.mark.parametrize(
@@ -142,7 +161,8 @@ def test_h2_other_hold_open_uses_h3():
     status = run(rec)
     assert status.phase == "held"
     assert status.recommendation == "hold"
-    assert status.recommendation_reason.startswith("H3: ")
+    assert status.recommendation_reason.startswith("Hold: LVEF fell 16 points")
+    assert status.recommendation_reason.endswith("[H1]")
 
 
 # --- H3 --------------------------------------------------------------------------------------
@@ -151,24 +171,41 @@ def test_h2_other_hold_open_uses_h3():
 def test_h3_no_lvef_continue():
     status = run(active_record())
     assert status.recommendation == "continue"
-    assert status.recommendation_reason.startswith("H3: ")
+    assert status.recommendation_reason == (
+        "Continue: no LVEF is recorded, so the hold criteria are not met. [H3]"
+    )
 
 
 @pytest.mark.parametrize(
-    ("latest", "reason"),
+    ("baseline", "latest", "reason"),
     [
-        pytest.param("39", "H3: LVEF 39% is below 40% (US label: hold below 40%).", id="below-40"),
         pytest.param(
+            "45",
+            "39",
+            "Hold: LVEF fell 6 points from the baseline of 45% to 39% (20 May 2026). ESC 2022 "
+            "Table 3: a new fall of the LVEF to below 40% is severe heart damage; withhold. [H1]",
+            id="below-40-cites-esc",
+        ),
+        pytest.param(
+            "62",
             "48.5",
-            "H3: LVEF 48.5% is below the LLN 50% and 13.5 points below baseline 62% "
-            "(US label: hold for a drop of 10 or more below the LLN).",
+            "Hold: LVEF fell 13.5 points from the baseline of 62% to 48.5% (20 May 2026). US "
+            "label: withhold for a fall of 10 points or more to below the lower limit of "
+            "normal. [H1]",
             id="below-lln-drop-10",
+        ),
+        pytest.param(
+            "62",
+            "61",
+            "Continue: LVEF 61% (20 May 2026) does not meet the hold criteria of the US label. "
+            "[H3]",
+            id="continue",
         ),
     ],
 )
-def test_h3_reasons(latest, reason):
-    status = run(active_record(B, lvef("2026-05-20", latest)))
-    assert status.recommendation == "hold"
+def test_h3_reasons(baseline, latest, reason):
+    status = run(active_record(lvef(BASELINE_DAY, baseline), lvef("2026-05-20", latest)))
+    assert status.recommendation == reason.split(":")[0].lower()
     assert status.recommendation_reason == reason
 
 
@@ -235,7 +272,14 @@ def test_h4_repeated_holds(holds, latest, recommendation, repeated):
     assert status.recommendation == recommendation
     assert ("REPEATED_HOLDS" in status.flags) is repeated
     if repeated:
-        assert status.recommendation_reason.startswith("H4: ")
+        assert status.recommendation_reason.startswith("Discontinue: ")
+        assert status.recommendation_reason.endswith("[H4]")
+        text = status.flag_texts["REPEATED_HOLDS"]
+        # v2 H4: two texts, one per trigger.
+        if len([h for h in holds if h.reason == "cardiac" and not h.entered_in_error]) > 3:
+            assert "more than 3 times" in text
+        else:
+            assert "would need a fourth suspension" in text
 
 
 def test_h4_three_with_one_open_is_h2():
@@ -360,7 +404,8 @@ def test_h5_without_baseline_below_40():
 
 
 def test_h5_only_the_current_course():
-    old = course("2025-01-06", infusions=infusions("2025-01-06", 5))
+    # The old course ended and its episode is over (more than 84 days before the planned start).
+    old = course("2025-01-06", infusions=infusions("2025-01-06", 5), end="2025-04-07")
     current = course("2026-07-01")
     status = run(record([old, current], [lvef("2025-02-01", 30)]))
     assert "HOLD_NOT_ACTIONED" not in status.flags

@@ -2,16 +2,17 @@
 
 import json
 
-from tracker.monitoring import status_to_report
-from tracker.monitoring.report import REPORT_KEYS
+from tracker.monitoring import DEFAULT_SETTINGS, status_to_report
+from tracker.monitoring.report import REPORT_KEYS, report_document
 
 from .builders import AS_OF, course, example_2, lvef, record, run
 
-# The report example of interchange.md (worked example 2), verbatim.
+# The report example of interchange.md version 2 (worked example 2), verbatim.
 INTERCHANGE_EXAMPLE = json.loads(
     """
 {
   "as_of": "2026-06-01",
+  "rule_set": "us_label",
   "patients": [
     {
       "mrn": "A1001",
@@ -20,12 +21,12 @@ INTERCHANGE_EXAMPLE = json.loads(
       "latest_lvef": {"date": "2026-03-18", "value": 46.0, "modality": "echo"},
       "lvef_drop": 16.0,
       "ctrcd": "moderate",
-      "next_assessment_due": "2026-06-18",
-      "assessment_status": "ok",
+      "next_assessment_due": "2026-04-15",
+      "assessment_status": "overdue",
       "recommendation": "hold",
       "cotreatment_risk": "none",
       "doxorubicin_equivalent_mg_m2": 0.0,
-      "flags": ["HOLD_NOT_ACTIONED", "LVEF_BELOW_LLN", "LVEF_HOLD_CRITERIA"]
+      "flags": ["ASSESSMENT_OVERDUE", "HOLD_NOT_ACTIONED", "LVEF_BELOW_LLN", "LVEF_HOLD_CRITERIA"]
     }
   ]
 }
@@ -40,8 +41,9 @@ def test_worked_example_2_gives_the_interchange_example_exactly():
     assert list(report) == list(EXAMPLE_PATIENT)
     assert list(report) == list(REPORT_KEYS)
     assert list(report["baseline_lvef"]) == ["date", "value", "modality"]
-    as_json = json.dumps({"as_of": AS_OF.isoformat(), "patients": [report]})
+    as_json = json.dumps(report_document(AS_OF, DEFAULT_SETTINGS.rule_set, [report]))
     assert json.loads(as_json) == INTERCHANGE_EXAMPLE
+    assert list(json.loads(as_json)) == ["as_of", "rule_set", "patients"]
 
 
 def test_types_of_numbers():
@@ -75,4 +77,5 @@ def test_planned_without_any_lvef():
 def test_flag_details_follow_the_flags():
     status = run(example_2())
     assert [flag.code for flag in status.flag_details] == list(status.flags)
-    assert status.flag_details[0].rule == "H5"
+    assert status.flag_details[0].rule == "S6"  # ASSESSMENT_OVERDUE sorts first (v2 S3)
+    assert [e.code for e in status.explanations] == list(status.flags)

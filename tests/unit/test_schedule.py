@@ -175,7 +175,8 @@ def test_s5_metastatic_without_completion_assessment_is_completed():
     c = course(intent="metastatic", infusions=infusions(count=3), end=E)
     status = run(record([c], [B]))
     assert status.phase == "completed"
-    assert status.next_assessment_due == date(2026, 3, 29)
+    # v2 S4: the earlier of E + 28 days (03-29) and S2's date (B + 3 months, 03-20).
+    assert status.next_assessment_due == date(2026, 3, 20)
 
 
 # --- S6: assessment status -------------------------------------------------------------------

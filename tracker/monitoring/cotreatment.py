@@ -9,29 +9,30 @@ from decimal import Decimal
 
 from .dates import add_months
 from .definitions import Context
-from .records import CYCLOPHOSPHAMIDE
+from .vocabulary import CotreatmentRisk, Drug
 
 # C5, ESC 2022 Table 5: doxorubicin-equivalence factors.
 DOXORUBICIN_EQUIVALENCE = {
-    "doxorubicin": Decimal("1"),
-    "epirubicin": Decimal("0.8"),
-    "daunorubicin": Decimal("0.6"),
-    "idarubicin": Decimal("5"),
-    "mitoxantrone": Decimal("10.5"),
+    Drug.DOXORUBICIN: Decimal("1"),
+    Drug.EPIRUBICIN: Decimal("0.8"),
+    Drug.DAUNORUBICIN: Decimal("0.6"),
+    Drug.IDARUBICIN: Decimal("5"),
+    Drug.MITOXANTRONE: Decimal("10.5"),
 }
 # C5, ESC 2022 4.1: high cumulative exposure from 250 mg/m2 doxorubicin-equivalent.
 HIGH_CUMULATIVE_MG_M2 = Decimal(250)
 # C6, EU SmPC: avoid anthracyclines for up to 7 months after the last trastuzumab dose.
 ANTHRACYCLINE_AVOIDANCE_MONTHS = 7
 
-NONE = "none"
-ELEVATED = "elevated"
-HIGH = "high"
+# Names kept for callers of version 1.
+NONE = CotreatmentRisk.NONE
+ELEVATED = CotreatmentRisk.ELEVATED
+HIGH = CotreatmentRisk.HIGH
 
 
 @dataclass(frozen=True, slots=True)
 class CoTreatmentRisk:
-    risk: str
+    risk: CotreatmentRisk
     doxorubicin_equivalent_mg_m2: Decimal
     flags: tuple[str, ...]
 
@@ -52,20 +53,9 @@ def _her2_exposures(ctx: Context) -> list[tuple[date, date]]:
     return exposures
 
 
-def _her2_infusion_dates(ctx: Context) -> list[date]:
-    """C6: every HER2 infusion of any course, on or before as_of, in date order."""
-    as_of = ctx.as_of
-    return sorted(
-        i.date
-        for course in ctx.courses
-        for i in course.infusions
-        if not i.entered_in_error and i.date <= as_of
-    )
-
-
 def cotreatment_risk(ctx: Context) -> CoTreatmentRisk:
     anthracyclines = ctx.anthracyclines
-    has_cyclophosphamide = any(c.drug == CYCLOPHOSPHAMIDE for c in ctx.cotreatments)
+    has_cyclophosphamide = any(c.drug == Drug.CYCLOPHOSPHAMIDE for c in ctx.cotreatments)
     flags = []
     total = Decimal(0)
     high = False
@@ -103,7 +93,7 @@ def cotreatment_risk(ctx: Context) -> CoTreatmentRisk:
 
         # C6: started (strictly) after a HER2 infusion of any course and within 7 months
         # (inclusive) of the last HER2 infusion before its start.
-        infusion_days = _her2_infusion_dates(ctx)
+        infusion_days = ctx.all_infusions
         for anthracycline in anthracyclines:
             start = anthracycline.start
             i = bisect_left(infusion_days, start)  # infusions strictly before the start

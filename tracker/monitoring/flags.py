@@ -15,6 +15,9 @@ US_BOXED = "US label, Boxed warning"
 ESC_TABLE_3 = "ESC 2022 Table 3"
 ESC_TABLE_5 = "ESC 2022 Table 5 and section 4.1"
 EU_SMPC = "EU SmPC"
+ESC_FIGURE_5 = "ESC 2022 Figure 5 note e; EU SmPC"
+PROFILE_LABEL = "The agent's label (rule profile, clinical-rules.md section 4)"
+DOSING = "EU SmPC Missed doses; Phesgo label"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +50,22 @@ _ALL = (
         "sure the cardiology team has reviewed it before and during treatment.",
     ),
     Flag(
+        "BASELINE_LOW_NORMAL",
+        "B3",
+        ESC_FIGURE_5,
+        WARNING,
+        "Baseline LVEF low-normal (50-54%)",
+        "The heart's pumping (LVEF) before treatment was normal but below 55%. Refer to the "
+        "cardio-oncology team before treatment; take care in early breast cancer.",
+    ),
+    Flag(
         "BASELINE_BEFORE_ANTHRACYCLINE",
         "B4",
         US_MONITORING,
         WARNING,
         "Baseline taken before anthracycline",
         "The baseline LVEF was measured before the anthracycline chemotherapy ended, so it does "
-        "not show the heart just before trastuzumab. A new baseline scan is needed.",
+        "not show the heart just before HER2 therapy. A new baseline scan is needed.",
     ),
     Flag(
         "ASSESSMENT_OVERDUE",
@@ -84,7 +96,7 @@ _ALL = (
     Flag(
         "LVEF_SEVERE",
         "L2",
-        US_DOSE,
+        ESC_TABLE_3,
         DANGER,
         "LVEF below 40%",
         "The latest LVEF is below 40%, a severe reduction in heart function. Do not give the "
@@ -111,29 +123,39 @@ _ALL = (
     Flag(
         "LVEF_HOLD_CRITERIA",
         "H1",
-        US_DOSE,
+        PROFILE_LABEL,
         DANGER,
         "LVEF meets hold criteria",
-        "The latest LVEF meets the label's criteria to withhold trastuzumab (below 40%, a drop "
-        "of 16 points, or a drop of 10 points to below normal). Hold and tell the doctor.",
+        "The latest LVEF meets the criteria of the drug's label (or a new fall to below 40%, "
+        "ESC 2022) to withhold treatment. Hold and tell the doctor.",
+    ),
+    Flag(
+        "LVEF_REPEAT_DUE",
+        "L5",
+        PROFILE_LABEL,
+        WARNING,
+        "Repeat LVEF within 3 weeks",
+        "The latest LVEF lies in the range where the drug's label continues treatment but asks "
+        "for a repeat LVEF within 3 weeks. Book the repeat scan.",
     ),
     Flag(
         "RESUME_CRITERIA_MET",
         "H2",
-        US_DOSE,
+        PROFILE_LABEL,
         INFO,
         "May resume",
-        "The LVEF has recovered and the cardiac hold has lasted at least 4 weeks. The doctor "
-        "may decide to restart treatment.",
+        "The repeat LVEF after the hold has recovered as the drug's label requires, and the "
+        "hold has lasted as long as the label asks. The doctor may decide to restart treatment.",
     ),
     Flag(
         "PERSISTENT_DECLINE",
         "H2",
-        US_DOSE,
+        PROFILE_LABEL,
         DANGER,
-        "Persistent LVEF decline",
-        "The LVEF has not recovered after more than 8 weeks of holding treatment. The label "
-        "advises stopping trastuzumab permanently; the doctor must decide.",
+        "LVEF decline not recovered",
+        "The repeat LVEF after a hold for the heart has not recovered as the drug's label "
+        "requires (persistent, not improved or confirmed). The label advises stopping (or "
+        "strongly considering stopping) treatment; the doctor must decide.",
     ),
     Flag(
         "REPEATED_HOLDS",
@@ -141,13 +163,14 @@ _ALL = (
         US_DOSE,
         DANGER,
         "Repeated cardiac holds",
-        "Treatment has had to be held for the heart more than 3 times. The label advises "
-        "stopping trastuzumab permanently; the doctor must decide.",
+        "Treatment has been held for the heart more than 3 times in this treatment episode, "
+        "or a fourth suspension would be needed. The US label advises stopping trastuzumab "
+        "permanently; the doctor must decide.",
     ),
     Flag(
         "HOLD_NOT_ACTIONED",
         "H5",
-        US_DOSE,
+        PROFILE_LABEL,
         DANGER,
         "Infusion given despite hold criteria",
         "An infusion was given after an LVEF that met the hold criteria, with no cardiac hold "
@@ -156,7 +179,7 @@ _ALL = (
     Flag(
         "INFUSION_DURING_HOLD",
         "H5",
-        US_DOSE,
+        PROFILE_LABEL,
         DANGER,
         "Infusion during a hold",
         "An infusion is recorded on a day when treatment was on hold. Check the records: either "
@@ -194,8 +217,8 @@ _ALL = (
         "C4",
         US_BOXED,
         DANGER,
-        "Anthracycline given with trastuzumab",
-        "Anthracycline treatment overlaps the trastuzumab treatment period, which greatly raises "
+        "Anthracycline given with HER2 therapy",
+        "Anthracycline treatment overlaps the HER2 treatment period, which greatly raises "
         "the risk of heart damage. Tell the treating doctor.",
     ),
     Flag(
@@ -222,17 +245,18 @@ _ALL = (
         EU_SMPC,
         WARNING,
         "Anthracycline soon after trastuzumab",
-        "An anthracycline was started within 7 months of the last trastuzumab dose; trastuzumab "
+        "An anthracycline was started within 7 months of the last HER2 dose; trastuzumab "
         "stays in the body that long. Tell the doctor and monitor the heart closely.",
     ),
     Flag(
         "RELOAD_DOSE_DUE",
         "D1",
-        EU_SMPC,
+        DOSING,
         WARNING,
         "Loading dose needed",
-        "The next dose is more than a week late, so it must be given as a loading dose "
-        "(4 mg/kg weekly or 8 mg/kg three-weekly) over 90 minutes.",
+        "The next dose is late enough that it must be given as a loading dose again (IV "
+        "trastuzumab: 4 mg/kg weekly or 8 mg/kg three-weekly over 90 minutes; Phesgo: the "
+        "initial dose).",
     ),
 )
 

@@ -11,24 +11,32 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-# Vocabulary of ../shared/interchange.md.
-AGENTS = (
-    "trastuzumab",
-    "trastuzumab_sc",
-    "pertuzumab_trastuzumab",
-    "trastuzumab_emtansine",
-    "trastuzumab_deruxtecan",
+from .vocabulary import ANTHRACYCLINES as _ANTHRACYCLINES
+from .vocabulary import EARLY_STAGE_INTENTS as _EARLY_STAGE_INTENTS
+from .vocabulary import (
+    Agent,
+    Drug,
+    EndReason,
+    HoldReason,
+    Intent,
+    Modality,
+    Reaction,
+    Schedule,
 )
-INTENTS = ("adjuvant", "neoadjuvant", "metastatic")
-EARLY_STAGE_INTENTS = ("adjuvant", "neoadjuvant")
-SCHEDULES = ("weekly", "every_3_weeks")
-END_REASONS = ("completed", "discontinued")
-HOLD_REASONS = ("cardiac", "other")
-MODALITIES = ("echo", "muga", "cmr")
-REACTIONS = ("none", "mild", "moderate", "severe")
-ANTHRACYCLINES = ("doxorubicin", "epirubicin", "daunorubicin", "idarubicin", "mitoxantrone")
-CYCLOPHOSPHAMIDE = "cyclophosphamide"
-COTREATMENT_DRUGS = ANTHRACYCLINES + (CYCLOPHOSPHAMIDE,)
+
+# Vocabulary of ../shared/interchange.md, derived from the enums of vocabulary.py (the names stay
+# for the callers that import them as ``records.AGENTS`` etc.).
+AGENTS = tuple(Agent)
+INTENTS = tuple(Intent)
+EARLY_STAGE_INTENTS = _EARLY_STAGE_INTENTS
+SCHEDULES = tuple(Schedule)
+END_REASONS = tuple(EndReason)
+HOLD_REASONS = tuple(HoldReason)
+MODALITIES = tuple(Modality)
+REACTIONS = tuple(Reaction)
+ANTHRACYCLINES = _ANTHRACYCLINES
+CYCLOPHOSPHAMIDE = Drug.CYCLOPHOSPHAMIDE
+COTREATMENT_DRUGS = tuple(Drug)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -40,20 +41,25 @@ def _lvef(measurement: LvefMeasurement | None) -> dict[str, Any] | None:
     }
 
 
+def report_document(as_of: date, rule_set: str, patients: list[dict[str, Any]]) -> dict[str, Any]:
+    """The report's top level (interchange.md v2): as_of, the rule set applied, the patients."""
+    return {"as_of": as_of.isoformat(), "rule_set": str(rule_set), "patients": patients}
+
+
 def status_to_report(status: PatientStatus, key: str) -> dict[str, Any]:
     due = status.next_assessment_due
     drop = status.lvef_drop
     return {
         "mrn": key,
-        "phase": status.phase,
+        "phase": str(status.phase),
         "baseline_lvef": _lvef(status.baseline),
         "latest_lvef": _lvef(status.latest),
         "lvef_drop": _one_decimal(drop) if drop is not None else None,
-        "ctrcd": status.ctrcd,
+        "ctrcd": str(status.ctrcd),
         "next_assessment_due": due.isoformat() if due is not None else None,
-        "assessment_status": status.assessment_status,
-        "recommendation": status.recommendation,
-        "cotreatment_risk": status.cotreatment_risk,
+        "assessment_status": str(status.assessment_status),
+        "recommendation": str(status.recommendation),
+        "cotreatment_risk": str(status.cotreatment_risk),
         "doxorubicin_equivalent_mg_m2": float(status.doxorubicin_equivalent_mg_m2),
         "flags": list(status.flags),
     }

@@ -1,4 +1,7 @@
-"""S1-S6: when the next LVEF assessment is due (US label, "Cardiac monitoring")."""
+"""S1-S6: when the next LVEF assessment is due (US label, "Cardiac monitoring").
+
+The recheck interval and the repeat band of S3 come from the current course's profile.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +9,13 @@ from datetime import date
 
 from .dates import add_days, add_months, add_months_then_days
 from .definitions import Context
-from .records import EARLY_STAGE_INTENTS, LvefMeasurement
+from .records import LvefMeasurement
+from .vocabulary import EARLY_STAGE_INTENTS, AssessmentStatus, Phase
 
 # S1, S2: one assessment every 3 months while planned or on treatment.
 ON_TREATMENT_INTERVAL_MONTHS = 3
 # S2: an LVEF counts for the schedule from F - 3 months (the B1 window).
 ON_TREATMENT_WINDOW_MONTHS = 3
-# S3: repeat assessment 4 weeks after the last one while held for a cardiac reason.
-CARDIAC_HOLD_REPEAT_DAYS = 28
 # S4: the completion assessment is an LVEF dated on or after E - 28 days; due E + 28 days.
 COMPLETION_WINDOW_DAYS = 28
 # S5: early-stage follow-up every 6 months until an LVEF dated on or after E + 24 months - 28 days.
@@ -21,10 +23,11 @@ FOLLOW_UP_INTERVAL_MONTHS = 6
 FOLLOW_UP_MONTHS = 24
 FOLLOW_UP_GRACE_DAYS = 28
 
-OK = "ok"
-DUE_SOON = "due_soon"
-OVERDUE = "overdue"
-NOT_REQUIRED = "not_required"
+# Names kept for callers of version 1.
+OK = AssessmentStatus.OK
+DUE_SOON = AssessmentStatus.DUE_SOON
+OVERDUE = AssessmentStatus.OVERDUE
+NOT_REQUIRED = AssessmentStatus.NOT_REQUIRED
 
 
 def completion_assessment_done(ctx: Context) -> bool:
@@ -37,6 +40,11 @@ def completion_assessment_done(ctx: Context) -> bool:
     )
 
 
+def follow_up_end(end: date) -> date:
+    """S5: follow-up is over once an LVEF is dated on or after this."""
+    return add_months_then_days(end, FOLLOW_UP_MONTHS, -FOLLOW_UP_GRACE_DAYS)
+
+
 def follow_up_over(ctx: Context) -> bool:
     """S5: surveillance is complete (P1 makes this the phase ``surveillance_complete``)."""
     if ctx.course is None or not completion_assessment_done(ctx):
@@ -44,52 +52,75 @@ def follow_up_over(ctx: Context) -> bool:
     if ctx.course.intent not in EARLY_STAGE_INTENTS:
         # S5: metastatic intent, over once the completion assessment is satisfied.
         return True
-    follow_up_end = add_months_then_days(ctx.end, FOLLOW_UP_MONTHS, -FOLLOW_UP_GRACE_DAYS)
-    return ctx.latest.date >= follow_up_end
+    return ctx.latest.date >= follow_up_end(ctx.end)
 
 
-def cardiac_hold_open(ctx: Context) -> bool:
-    # S3: holds of one course do not overlap (interchange.md); should two open holds ever be
-    # recorded, a cardiac one decides, the safer reading.
-    return any(h.reason == "cardiac" for h in ctx.open_holds)
+def _s2(ctx: Context) -> date | None:
+    """S2's date: L + 3 months when an LVEF dated on or after F - 3 months exists, else F; None
+    without F."""
+    first = ctx.first_infusion
+    if first is None:
+        return None
+    latest = ctx.latest
+    if latest is not None and latest.date >= add_months(first, -ON_TREATMENT_WINDOW_MONTHS):
+        return add_months(latest.date, ON_TREATMENT_INTERVAL_MONTHS)
+    return first  # the baseline was never done: due at once
+
+
+def s3_applies(ctx: Context, baseline: LvefMeasurement | None) -> bool:
+    """S3's conditions (phases active, held, and planned continuing an episode)."""
+    if ctx.open_cardiac_hold is not None:
+        return True
+    latest, profile = ctx.latest, ctx.profile
+    if latest is None:
+        return False
+    drop = ctx.drop(baseline, latest.value)
+    lln = ctx.settings.lln
+    # L meets the hold criteria with no cardiac hold open (whatever H3/H4 recommend), or lies in
+    # the repeat band.
+    return profile.hold_met(latest.value, drop, lln) is not None or profile.in_repeat_band(
+        latest.value, drop, lln
+    )
 
 
 def next_assessment_due(
-    ctx: Context, phase: str, baseline: LvefMeasurement | None
+    ctx: Context, phase: Phase, baseline: LvefMeasurement | None
 ) -> tuple[date | None, str]:
     """The due date and the rule id that set it ("" when none is due)."""
     latest = ctx.latest
-    if phase == "planned":
+    if phase in (Phase.COMPLETED, Phase.DISCONTINUED):
+        if not completion_assessment_done(ctx):
+            # S4: the earlier of E + 28 days and S2's date: a due scan is not postponed.
+            completion = add_days(ctx.end, COMPLETION_WINDOW_DAYS)
+            s2 = _s2(ctx)
+            if s2 is not None and s2 < completion:
+                return s2, "S4"
+            return completion, "S4"
+        # S5: only early-stage intent reaches here (metastatic is surveillance_complete by P1).
+        return add_months(latest.date, FOLLOW_UP_INTERVAL_MONTHS), "S5"
+    if phase in (Phase.NO_COURSE, Phase.SURVEILLANCE_COMPLETE):
+        return None, ""
+    if phase == Phase.PLANNED and ctx.first_infusion is None:
+        # S1, a course that continues no episode.
         if baseline is not None:
             return add_months(baseline.date, ON_TREATMENT_INTERVAL_MONTHS), "S1"
         return ctx.course.planned_start, "S1"
-    if phase == "held" and cardiac_hold_open(ctx):
+    # Active, held, and planned continuing an episode (S1: as S2 and S3).
+    if s3_applies(ctx, baseline):
         if latest is not None:
             # S3: even when L predates the hold (the repeat may already be overdue).
-            return add_days(latest.date, CARDIAC_HOLD_REPEAT_DAYS), "S3"
+            return add_days(latest.date, ctx.profile.recheck_days), "S3"
         return ctx.first_infusion, "S3"
-    if phase in ("active", "held"):
-        window_start = add_months(ctx.first_infusion, -ON_TREATMENT_WINDOW_MONTHS)
-        if latest is not None and latest.date >= window_start:
-            return add_months(latest.date, ON_TREATMENT_INTERVAL_MONTHS), "S2"
-        # S2: the baseline was never done, so the assessment is due from F: already overdue.
-        return ctx.first_infusion, "S2"
-    if phase in ("completed", "discontinued"):
-        if not completion_assessment_done(ctx):
-            return add_days(ctx.end, COMPLETION_WINDOW_DAYS), "S4"
-        # S5: only early-stage intent reaches here (metastatic is surveillance_complete by P1).
-        return add_months(latest.date, FOLLOW_UP_INTERVAL_MONTHS), "S5"
-    # no_course, surveillance_complete: nothing is due.
-    return None, ""
+    return _s2(ctx), "S1" if phase == Phase.PLANNED else "S2"
 
 
-def assessment_status(due: date | None, as_of: date, due_soon_days: int) -> str:
+def assessment_status(due: date | None, as_of: date, due_soon_days: int) -> AssessmentStatus:
     """S6."""
     if due is None:
-        return NOT_REQUIRED
+        return AssessmentStatus.NOT_REQUIRED
     days_until_due = (due - as_of).days
     if days_until_due < 0:  # as_of after the due date (strict)
-        return OVERDUE
+        return AssessmentStatus.OVERDUE
     if days_until_due <= due_soon_days:  # within the window before the due date, or on it
-        return DUE_SOON
-    return OK
+        return AssessmentStatus.DUE_SOON
+    return AssessmentStatus.OK

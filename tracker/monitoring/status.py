@@ -37,7 +37,21 @@ class PatientStatus:
     open_cardiac_hold: Hold | None = None
     hold_age_days: int | None = None
     gls_relative_decline: Decimal | None = None
+    # Version 2: the rule set and the profile applied (section 4; "" without a course), one
+    # sentence per flag (same order as ``flags``), and the first later date on which the same
+    # records could evaluate differently (None: never; issue 10 item 5).
+    rule_set: str = "us_label"
+    profile: str = ""
+    explanations: tuple = ()
+    stable_until: date | None = None
+    rules_version: str = ""
 
     @property
     def flag_details(self) -> tuple[Flag, ...]:
         return tuple(FLAGS[code] for code in self.flags)
+
+    @property
+    def flag_texts(self) -> dict[str, str]:
+        """Code -> the sentence for this patient (the catalogue's definition when none)."""
+        texts = {e.code: e.text for e in self.explanations}
+        return {code: texts.get(code, FLAGS[code].explanation) for code in self.flags}

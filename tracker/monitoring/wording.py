@@ -1,8 +1,11 @@
-"""Plain-language pieces for the reasons shown beside a recommendation."""
+"""Plain-language pieces for the sentences shown beside a flag or a recommendation."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def number(value: Decimal) -> str:
@@ -19,3 +22,12 @@ def percent(value: Decimal) -> str:
 
 def points(value: Decimal) -> str:
     return number(value) + (" point" if value == 1 else " points")
+
+
+def days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def day(value: date) -> str:
+    """18 Mar 2026 (fixed English month names, whatever the server's locale)."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
