@@ -174,6 +174,8 @@ CONTENT_SECURITY_POLICY = {
 # Clinical thresholds an institution may change (clinical-rules.md: LLN; S6 due-soon window).
 LVEF_LOWER_LIMIT_NORMAL = Decimal(env("LVEF_LOWER_LIMIT_NORMAL", default="50"))
 ASSESSMENT_DUE_SOON_DAYS = env.int("ASSESSMENT_DUE_SOON_DAYS", default=14)
+# clinical-rules.md section 0, "Rule set": us_label (default) or eu_smpc, for trastuzumab.
+RULE_SET = env("RULE_SET", default="us_label")
 
 LOGGING = {
     "version": 1,

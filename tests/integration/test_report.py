@@ -49,8 +49,10 @@ def test_csv_has_one_flat_row_per_patient(example_2):
     assert row["baseline_lvef_date"] == "2025-12-20"
     assert row["baseline_lvef_value"] == "62.0"
     assert row["latest_lvef_modality"] == "echo"
-    assert row["flags"] == "HOLD_NOT_ACTIONED;LVEF_BELOW_LLN;LVEF_HOLD_CRITERIA"
-    assert row["next_assessment_due"] == "2026-06-18"
+    # Version 2: the repeat is due 4 weeks after the hold-level decline, recorded hold or not
+    # (S3), so example 2 is overdue.
+    assert row["flags"] == "ASSESSMENT_OVERDUE;HOLD_NOT_ACTIONED;LVEF_BELOW_LLN;LVEF_HOLD_CRITERIA"
+    assert row["next_assessment_due"] == "2026-04-15"
 
 
 def test_patients_sorted_by_mrn_in_plain_string_order():
@@ -105,11 +107,11 @@ def test_lln_comes_from_settings(example_2, settings):
 
 
 def test_due_soon_window_comes_from_settings(example_2, settings):
-    # Example 2 is due 2026-06-18: 17 days after 2026-06-01.
-    assert json.loads(report("--as-of", "2026-06-01"))["patients"][0]["assessment_status"] == "ok"
-    settings.ASSESSMENT_DUE_SOON_DAYS = 17
+    # Example 2's repeat is due 2026-04-15 (S3): 16 days after 2026-03-30.
+    assert json.loads(report("--as-of", "2026-03-30"))["patients"][0]["assessment_status"] == "ok"
+    settings.ASSESSMENT_DUE_SOON_DAYS = 16
     assert (
-        json.loads(report("--as-of", "2026-06-01"))["patients"][0]["assessment_status"]
+        json.loads(report("--as-of", "2026-03-30"))["patients"][0]["assessment_status"]
         == "due_soon"
     )
 

@@ -40,10 +40,13 @@ def active_patient(mrn="A1001", baseline=Decimal("62"), latest=None, latest_days
 
 
 def overdue_patient(mrn, overdue_days, **kw):
-    """Active, baseline only: due 3 months after it (S2), so overdue by about overdue_days."""
+    """Active, baseline only: due 3 months after it (S2), so overdue by about overdue_days.
+    Infusions every 3 weeks, so that one episode runs from the first (section 0: no gap over
+    84 days)."""
     patient = PatientFactory(mrn=mrn, **kw)
     course = CourseFactory(patient=patient, planned_start=days_ago(100 + overdue_days))
-    InfusionFactory(course=course, date=days_ago(100 + overdue_days))
+    for ago in range(100 + overdue_days, 5, -21):
+        InfusionFactory(course=course, date=days_ago(ago))
     InfusionFactory(course=course, date=days_ago(5), duration_minutes=30)
     LvefFactory(patient=patient, date=days_ago(92 + overdue_days + 10))
     return patient
@@ -109,8 +112,9 @@ def test_worklist_queries_do_not_grow_with_patients(
     # Measured 12 at 3, 10, 30 and 500 patients, SQLite and PostgreSQL: session, user, 2
     # permission reads, worklist version, counts and section rows (the cache misses after the
     # writes above; 10 when it hits), the rows, the audit event of the view, the session save
-    # (3 with its savepoint; on SQLite 2 more, the PRAGMAs of its short lock wait).
-    with django_assert_max_num_queries(14):
+    # (3 with its savepoint; on SQLite 2 more, the PRAGMAs of its short lock wait), and the
+    # look for statuses gone stale with the date (issue 10 item 5).
+    with django_assert_max_num_queries(15):
         page = oncologist_client.get("/").content.decode()
     assert 'data-mrn="P000"' in section(page, "high_risk")  # recording order
     assert f'data-count="hold_discontinue">{n}<' in page
@@ -145,8 +149,8 @@ def test_patient_list_query_count_is_bounded(oncologist_client, django_assert_ma
         active_patient(f"P{i:03d}", latest=Decimal("55"))
     # Measured 10 at 3, 10, 30 and 500 patients: session, user, 2 permission reads, count, page,
     # the audit event of the view, the session save (3 with its savepoint; on SQLite 2 more,
-    # the PRAGMAs of its short lock wait).
-    with django_assert_max_num_queries(12):
+    # the PRAGMAs of its short lock wait), and the look for statuses gone stale with the date.
+    with django_assert_max_num_queries(13):
         page = oncologist_client.get("/patients/").content.decode()
     assert f"{n} patients" in page
 
@@ -188,7 +192,8 @@ def test_timeline_shows_status_chart_and_history(oncologist_client):
     CoTreatmentFactory(patient=patient, start=days_ago(200), end=days_ago(150))
     page = oncologist_client.get("/patients/HOLD/").content.decode()
     assert "Recommendation: Hold." in page
-    assert "H2:" in page  # the rule in words, with its id
+    # The rule in words, its id after the sentence, never instead of it (issue 11 item 2).
+    assert "the repeat scan decides. [H2]" in page
     assert (
         '<svg class="lvef-chart"' in page and '<title id="lvef-chart-title">LVEF over time' in page
     )

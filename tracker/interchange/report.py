@@ -19,18 +19,21 @@ CSV_COLUMNS = tuple(
 )
 
 
-def build_report(as_of: date, mrns=None) -> dict:
-    """The report at ``as_of`` of every active patient, or of those with the given MRNs."""
+def build_report(as_of: date, mrns=None, rule_set: str | None = None) -> dict:
+    """The report at ``as_of`` of every active patient, or of those with the given MRNs, under
+    the clinic's rule set or the one given (interchange.md: `--rule-set`, the `rule_set` key)."""
     patients = selectors.active_patients()
     if mrns:
         patients = patients.filter(mrn__in=mrns)
-    return {
-        "as_of": as_of.isoformat(),
-        "patients": [
+    rules = selectors.rule_settings(rule_set)
+    return monitoring.report_document(
+        as_of,
+        rules.rule_set,
+        [
             monitoring.status_to_report(e.status, e.mrn)
-            for e in selectors.evaluate_patients(patients, as_of)
+            for e in selectors.evaluate_patients(patients, as_of, rules)
         ],
-    }
+    )
 
 
 def missing_mrns(report: dict, mrns) -> list[str]:

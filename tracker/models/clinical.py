@@ -8,7 +8,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from simple_history.models import HistoricalRecords
 
-from tracker.monitoring import records as vocab
+from tracker.monitoring import vocabulary as v
+from tracker.monitoring.vocabulary import choices
 from tracker.validators import (
     Between,
     in_the_past,
@@ -23,38 +24,16 @@ from .fields import ClinicalDecimalField, MrnField
 
 SEX_CHOICES = _choices(("female", "male", "other", "unknown"))
 
-AGENT_CHOICES = _choices(
-    vocab.AGENTS,
-    {
-        "trastuzumab": "Trastuzumab IV (incl. biosimilars)",
-        "trastuzumab_sc": "Trastuzumab SC",
-        "pertuzumab_trastuzumab": "Pertuzumab + trastuzumab",
-        "trastuzumab_emtansine": "Ado-trastuzumab emtansine (T-DM1)",
-        "trastuzumab_deruxtecan": "Fam-trastuzumab deruxtecan (T-DXd)",
-    },
-)
-
-INTENT_CHOICES = _choices(vocab.INTENTS)
-
-SCHEDULE_CHOICES = _choices(vocab.SCHEDULES, {"every_3_weeks": "Every 3 weeks"})
-
-END_REASON_CHOICES = _choices(vocab.END_REASONS)
-
-REACTION_CHOICES = _choices(vocab.REACTIONS)
-
-HOLD_REASON_CHOICES = _choices(
-    vocab.HOLD_REASONS, {"cardiac": "Cardiac (LVEF decline or heart failure)"}
-)
-
-MODALITY_CHOICES = [("echo", "Echocardiogram"), ("muga", "MUGA"), ("cmr", "Cardiac MRI")]
-
-DRUG_CHOICES = _choices(
-    vocab.COTREATMENT_DRUGS,
-    {
-        "doxorubicin": "Doxorubicin (Adriamycin)",
-        "cyclophosphamide": "Cyclophosphamide (Cytoxan)",
-    },
-)
+# The rules' vocabulary and its labels (tracker/monitoring/vocabulary.py): one list of values
+# and one wording for the models, forms, import and screens.
+AGENT_CHOICES = choices(v.Agent)
+INTENT_CHOICES = choices(v.Intent)
+SCHEDULE_CHOICES = choices(v.Schedule)
+END_REASON_CHOICES = choices(v.EndReason)
+REACTION_CHOICES = choices(v.Reaction)
+HOLD_REASON_CHOICES = choices(v.HoldReason)
+MODALITY_CHOICES = choices(v.Modality)
+DRUG_CHOICES = choices(v.Drug)
 
 
 class Patient(ClinicalRecord):

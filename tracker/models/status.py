@@ -18,6 +18,14 @@ class MonitoringStatus(models.Model):
     )
     evaluated_for = models.DateField(help_text="the as_of date of the evaluation")
     evaluated_at = models.DateTimeField()
+    # Issue 10 item 5: the first later date on which the same records could evaluate differently
+    # (NULL: never), and the rules that evaluated it. A read of stored statuses re-evaluates the
+    # rows whose date has come or whose rules are older than the code's, so a missed nightly
+    # run, or a deploy that changes a rule, never shows a stale recommendation.
+    stable_until = models.DateField(null=True, blank=True)
+    rules_version = models.CharField(max_length=16, blank=True)
+    rule_set = models.CharField(max_length=16, blank=True)
+    profile = models.CharField(max_length=40, blank=True, help_text="the rule profile applied")
     phase = models.CharField(max_length=24)
     next_assessment_due = models.DateField(null=True)
     recommendation = models.CharField(max_length=12)
@@ -65,6 +73,7 @@ class MonitoringStatus(models.Model):
             models.Index(fields=["cotreatment_risk", "patient"], name="status_risk_idx"),
             models.Index(fields=["phase"], name="status_phase_idx"),
             models.Index(fields=["evaluated_for"], name="status_evaluated_for_idx"),
+            models.Index(fields=["stable_until"], name="status_stable_until_idx"),
             models.Index(
                 fields=["next_assessment_due", "patient"],
                 condition=Q(baseline_missing=True),

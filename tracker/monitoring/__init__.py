@@ -19,7 +19,7 @@ from .records import (
     LvefMeasurement,
     PatientRecord,
 )
-from .report import status_to_report
+from .report import report_document, status_to_report
 from .rule_settings import DEFAULT_SETTINGS, RuleSettings
 from .status import PatientStatus
 from .vocabulary import LABELS, RuleSet, label
@@ -48,6 +48,7 @@ __all__ = [
     "infusion_checks",
     "label",
     "profile_for",
+    "report_document",
     "status_to_report",
     "vocabulary",
 ]

@@ -13,6 +13,7 @@ from .search import search
 from .status import (
     ROW_FIELDS,
     assessment_status_ranges,
+    bring_up_to_date,
     stored_row,
     stored_rows,
     stored_statuses,
@@ -47,6 +48,7 @@ __all__ = [
     "WorklistSection",
     "active_patients",
     "assessment_status_ranges",
+    "bring_up_to_date",
     "evaluate_patients",
     "infusion_warnings",
     "load_records",

@@ -18,11 +18,13 @@ from tracker.models import (
 )
 
 
-def rule_settings() -> monitoring.RuleSettings:
-    """The institution's values of the configurable thresholds (LLN, S6 due-soon window)."""
+def rule_settings(rule_set: str | None = None) -> monitoring.RuleSettings:
+    """The institution's values of the configurable thresholds (LLN, S6 due-soon window) and its
+    rule set (section 0), or another rule set for one report (monitoring_report --rule-set)."""
     return monitoring.RuleSettings(
         lln=settings.LVEF_LOWER_LIMIT_NORMAL,
         due_soon_days=settings.ASSESSMENT_DUE_SOON_DAYS,
+        rule_set=rule_set or settings.RULE_SET,
     )
 
 
@@ -116,10 +118,12 @@ class EvaluatedPatient:
         return self.status.flag_details
 
 
-def evaluate_patients(patients: QuerySet[Patient], as_of: date) -> list[EvaluatedPatient]:
+def evaluate_patients(
+    patients: QuerySet[Patient], as_of: date, rules: monitoring.RuleSettings | None = None
+) -> list[EvaluatedPatient]:
     """Every patient of the queryset with its status at as_of, in MRN order (plain string order,
     as the report requires, whatever the database's collation)."""
-    rules = rule_settings()
+    rules = rules or rule_settings()
     records = load_records(patients)
     evaluated = [
         EvaluatedPatient(

@@ -110,7 +110,22 @@ def stored_row(row: dict, today: date) -> EvaluatedPatient:
     )
 
 
-def stored_statuses(today: date, query: str = "") -> QuerySet[MonitoringStatus]:
+def bring_up_to_date(today: date) -> int:
+    """Before stored statuses are read: re-evaluate those that may have changed with the date
+    or the rules (services.status_refresh_stale; issue 10 item 5). One indexed query when
+    nothing is stale."""
+    from tracker.services.status import status_refresh_stale  # the read-repair seam
+
+    return status_refresh_stale(today)
+
+
+def stored_statuses(
+    today: date, query: str = "", *, current: bool = True
+) -> QuerySet[MonitoringStatus]:
+    """The stored statuses (matching the search), as of today; `current=False` when the caller
+    has just brought them up to date."""
+    if current:
+        bring_up_to_date(today)
     # Patients entered in error have no stored status (services.status_refresh).
     statuses = MonitoringStatus.objects.all()
     if query:

@@ -129,7 +129,7 @@ def _run(counts_sql, ids_sql):
 def _everyday_worklist(today: date, limit: int | None, due_soon_days: int, version: int | None):
     """Counts and first ids of the worklist without a search, kept per process for one state of
     the stored statuses (WorklistVersion) and one day; the rows are always read fresh."""
-    return _run(*_worklist_sql(stored_statuses(today), today, limit))
+    return _run(*_worklist_sql(stored_statuses(today, current=False), today, limit))
 
 
 def _worklist_sql(statuses: QuerySet[MonitoringStatus], today: date, limit: int | None):

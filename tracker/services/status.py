@@ -28,6 +28,10 @@ def _status_row(evaluated, today, now) -> MonitoringStatus:
         patient_id=evaluated.pk,
         evaluated_for=today,
         evaluated_at=now,
+        stable_until=s.stable_until,
+        rules_version=s.rules_version,
+        rule_set=str(s.rule_set),
+        profile=s.profile,
         phase=s.phase,
         next_assessment_due=s.next_assessment_due,
         recommendation=s.recommendation,
@@ -116,3 +120,36 @@ def worklist_changed() -> None:
             unique_fields=["id"],
             update_fields=["version"],
         )
+
+
+STALE_BATCH = 500
+# (rules version, rule set) pairs this process has already brought every stored status up to:
+# after that, only rows whose stable_until has come need a look (an indexed range).
+_current_rules: set[tuple[str, str]] = set()
+
+
+def status_refresh_stale(today=None) -> int:
+    """Re-evaluate, in bounded batches, the stored statuses that may have changed without a
+    write (issue 10 item 5): those whose stable_until has come, and — once per process — those
+    evaluated by other rules (an older RULES_VERSION or another RULE_SET). Every read of stored
+    statuses calls this first, so the nightly refresh_status is only an optimisation."""
+    from django.conf import settings
+    from django.db.models import Q
+
+    from tracker.monitoring import RULES_VERSION
+
+    today = today or timezone.localdate()
+    rules = (RULES_VERSION, settings.RULE_SET)
+    condition = Q(stable_until__lte=today)
+    if rules not in _current_rules:
+        condition |= ~Q(rules_version=RULES_VERSION) | ~Q(rule_set=settings.RULE_SET)
+    stale = MonitoringStatus.objects.filter(condition).order_by("patient_id")
+    refreshed, done = 0, set()
+    while ids := [
+        pk for pk in stale.values_list("patient_id", flat=True)[:STALE_BATCH] if pk not in done
+    ]:
+        status_refresh(ids, today=today)
+        done.update(ids)
+        refreshed += len(ids)
+    _current_rules.add(rules)
+    return refreshed

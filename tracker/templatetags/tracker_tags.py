@@ -79,8 +79,14 @@ def negate(value):
 
 
 @register.inclusion_tag("tracker/_flags.html")
-def flag_list(flags, compact=False):
-    return {"flags": flags, "compact": compact}
+def flag_list(flags, compact=False, texts=None):
+    """The flags, each with the sentence for this patient when the evaluation gave one
+    (PatientStatus.flag_texts: plain words, the rule id after them), else its definition."""
+    texts = texts or {}
+    return {
+        "flags": [(flag, texts.get(flag.code)) for flag in flags],
+        "compact": compact,
+    }
 
 
 @register.filter

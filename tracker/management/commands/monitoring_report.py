@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tracker.interchange import report
+from tracker.monitoring.vocabulary import RuleSet
 
 
 def _as_of(value):
@@ -20,9 +21,14 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=_as_of, help="evaluation date (default: today)")
         parser.add_argument("--mrn", nargs="+", action="extend", help="only these patients")
         parser.add_argument("--format", choices=tuple(report.WRITERS), default="json")
+        parser.add_argument(
+            "--rule-set",
+            choices=[r.value for r in RuleSet],
+            help="the rule set for this report only (default: the RULE_SET setting)",
+        )
 
-    def handle(self, *args, as_of, mrn, format, **options):
-        built = report.build_report(as_of or timezone.localdate(), mrn)
+    def handle(self, *args, as_of, mrn, format, rule_set, **options):
+        built = report.build_report(as_of or timezone.localdate(), mrn, rule_set)
         missing = report.missing_mrns(built, mrn or ())
         if missing:
             raise CommandError("unknown MRN: " + ", ".join(missing))
