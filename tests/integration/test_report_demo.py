@@ -35,7 +35,8 @@ def test_report_on_demo_data_matches_the_interchange_format():
     out = io.StringIO()
     call_command("monitoring_report", "--as-of", today.isoformat(), stdout=out)
     report = json.loads(out.getvalue())
-    assert list(report) == ["as_of", "patients"]
+    assert list(report) == ["as_of", "rule_set", "patients"]
+    assert report["rule_set"] == "us_label"
     assert report["as_of"] == today.isoformat()
     mrns = [p["mrn"] for p in report["patients"]]
     assert mrns == sorted(mrns) and len(mrns) == len(DEMO_EXPECTATIONS)
