@@ -31,7 +31,7 @@ def test_infusion_on_hold_is_warned_about_and_saved_only_when_confirmed(
     warnings = page.locator(".infusion-warnings")
     expect(warnings).to_be_visible()
     expect(warnings).to_contain_text("Check before recording this infusion")
-    expect(warnings).to_contain_text("The recommendation is to hold trastuzumab.")
+    expect(warnings).to_contain_text("The recommendation is not to give this dose.")
     expect(warnings).to_contain_text("Nothing has been saved yet.")
     # The form keeps what was typed.
     expect(page.locator("#id_dose_mg")).to_have_value("360")

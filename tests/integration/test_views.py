@@ -363,7 +363,9 @@ def test_infusion_warning_when_hold_recommended_then_confirm(oncologist_client):
     before = Infusion.objects.count()
     page = infusion_post(oncologist_client, course, "W1").content.decode()
     assert "Check before recording this infusion" in page
-    assert "The recommendation is to hold trastuzumab." in page
+    # The rules' own words (monitoring.infusion_checks), the rule id after them.
+    assert "The recommendation is not to give this dose." in page
+    assert "US label: withhold for a fall of 16 points or more. [H1]" in page
     assert "Record anyway" in page
     assert Infusion.objects.count() == before  # nothing saved before confirmation
     response = infusion_post(oncologist_client, course, "W1", confirm_warnings="on")
@@ -381,7 +383,8 @@ def test_infusion_warns_of_overdue_assessment(oncologist_client):
     patient = overdue_patient("W3", 20)
     course = patient.courses.get()
     page = infusion_post(oncologist_client, course, "W3").content.decode()
-    assert "is overdue (S6)" in page
+    assert "Check the heart before this dose." in page
+    assert "and is overdue. Book it as soon as possible." in page
 
 
 def test_infusion_warns_of_reload_dose_and_short_first_infusion(oncologist_client):
@@ -392,7 +395,7 @@ def test_infusion_warns_of_reload_dose_and_short_first_infusion(oncologist_clien
     assert "first infusion and it is given over 30 minutes" in page
     InfusionFactory(course=course, date=days_ago(40))
     page = infusion_post(oncologist_client, course, "W4").content.decode()
-    assert "A reload dose is due (D1, EU SmPC)" in page  # 40 days > 21 + 7
+    assert "This infusion is not marked as a loading dose. [D1]" in page  # 40 days > 21 + 7
     response = infusion_post(
         oncologist_client, course, "W4", loading_dose="on", duration_minutes="90"
     )
@@ -403,7 +406,8 @@ def test_infusion_warns_when_baseline_missing(oncologist_client):
     patient = PatientFactory(mrn="W5")
     course = CourseFactory(patient=patient, planned_start=TODAY)
     page = infusion_post(oncologist_client, course, "W5", duration_minutes="90").content.decode()
-    assert "There is no baseline LVEF" in page
+    assert "No baseline LVEF: no LVEF is recorded since" in page
+    assert "assess LVEF before the first dose. [B2]" in page
 
 
 def test_edit_patient_details(oncologist_client, oncologist):

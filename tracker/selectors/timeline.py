@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
-
 from tracker import monitoring
 from tracker.models import (
     CoTreatment,
@@ -16,56 +14,26 @@ from tracker.models import (
     TreatmentCourse,
     TreatmentHold,
 )
-from tracker.monitoring.lvef import HOLD_RECOMMENDATIONS
 
-from .records import _record_of, evaluate_patients, rule_settings
-
-FIRST_INFUSION_MINUTES = 90  # the US label gives the loading dose over 90 minutes
+from .records import _record_of, load_records, rule_settings
 
 
 def infusion_warnings(course: TreatmentCourse, data: dict) -> list[str]:
-    """What staff must see before recording an infusion: the patient's status on the infusion's
-    date, before it (clinical-rules.md H2-H4, S6, D1, B2), and a short first infusion."""
-    as_of = data["date"]
-    (evaluated,) = evaluate_patients(Patient.objects.filter(pk=course.patient_id), as_of)
-    status = evaluated.status
-    warnings = []
-    if status.recommendation in HOLD_RECOMMENDATIONS:
-        warnings.append(
-            f"The recommendation is to {status.recommendation} trastuzumab. "
-            f"{status.recommendation_reason}"
-        )
-    if status.assessment_status == "overdue":
-        warnings.append(
-            f"The LVEF assessment was due on {status.next_assessment_due:%d %b %Y} and is "
-            f"overdue (S6). Check the heart before this dose."
-        )
-    if "RELOAD_DOSE_DUE" in status.flags and not data.get("loading_dose"):
-        warnings.append(
-            "A reload dose is due (D1, EU SmPC): more than a week past the scheduled dose, so "
-            "this dose should be a loading dose (8 mg/kg three-weekly or 4 mg/kg weekly, over "
-            "90 minutes). This infusion is not marked as a loading dose."
-        )
-    if "BASELINE_MISSING" in status.flags:
-        warnings.append("There is no baseline LVEF within 3 months before the first infusion (B2).")
-    holds = course.holds.filter(entered_in_error=False, start__lte=as_of).filter(
-        Q(end__isnull=True) | Q(end__gt=as_of)
+    """What staff must see before recording an infusion: the rules' own checks on the patient's
+    records before it, on the infusion's date (monitoring.infusion_checks: H2-H5, S6, D1, B2 and
+    the first infusion's length), in plain words."""
+    record = load_records(Patient.objects.filter(pk=course.patient_id))[course.patient_id]
+    rule_course = next(c for c in record.courses if c.sequence == course.pk)
+    proposed = monitoring.Infusion(
+        date=data["date"],
+        dose_mg=data["dose_mg"],
+        loading_dose=bool(data.get("loading_dose")),
+        duration_minutes=data.get("duration_minutes"),
     )
-    for hold in holds:  # H5: an infusion inside a hold (start included, end excluded)
-        warnings.append(
-            f"The date falls inside a {hold.get_reason_display().lower()} treatment hold that "
-            f"started on {hold.start:%d %b %Y}"
-            + (f" and ends on {hold.end:%d %b %Y}" if hold.end else " and is still open")
-            + " (H5): an infusion during a hold is flagged."
-        )
-    first = not course.infusions.filter(entered_in_error=False, date__lte=as_of).exists()
-    minutes = data.get("duration_minutes")
-    if first and minutes is not None and minutes < FIRST_INFUSION_MINUTES:
-        warnings.append(
-            f"This is the course's first infusion and it is given over {minutes} minutes; the "
-            f"first (loading) dose is given over {FIRST_INFUSION_MINUTES} minutes."
-        )
-    return warnings
+    _, warnings = monitoring.infusion_checks(
+        record, rule_course, proposed, as_of=data["date"], settings=rule_settings()
+    )
+    return [warning.text for warning in warnings]
 
 
 @dataclass(frozen=True)
