@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from tracker.monitoring import LvefMeasurement
-from tracker.monitoring.lvef import HOLD_DROP, HOLD_DROP_BELOW_LLN
+from tracker.monitoring.profiles import TRASTUZUMAB_US, Profile
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 46
@@ -52,9 +52,13 @@ def lvef_chart(
     holds: Sequence[tuple[date, date | None, str]] = (),
     infusions: Sequence[date] = (),
     as_of: date,
+    profile: Profile | None = None,
 ) -> SafeString:
     """SVG of LVEF over time. ``holds`` are (start, end or None, reason); records entered in
-    error are left out by the caller."""
+    error are left out by the caller. The decline bands are the hold criteria's falls of the
+    patient's rule profile (issue 10 item 4; the US label's when the patient has none)."""
+    profile = profile or TRASTUZUMAB_US
+    falls = _falls(profile)
     days = [m.date for m in measurements] + list(infusions) + [h[0] for h in holds]
     if not measurements:
         return mark_safe(  # noqa: S308 - constant text
@@ -64,7 +68,7 @@ def lvef_chart(
     end = max([*days, as_of]) + timedelta(days=14)
     values = [m.value for m in measurements] + [lln]
     if baseline:
-        values.append(baseline.value - HOLD_DROP - 2)
+        values.append(baseline.value - max(falls, default=Decimal(0)) - 2)
     low = min(Decimal(20), (min(values) // 10) * 10)
     high = max(Decimal(80), (max(values) // 10 + 1) * 10)
     s = _Scale(start, end, low, high)
@@ -82,21 +86,22 @@ def lvef_chart(
             f"{' to ' + str(hold_end) if hold_end else ' (open)'}</title></rect>"
         )
 
-    # Decline bands below the baseline (H1): 10 to 16 points, and 16 points or more.
+    # Decline bands below the baseline (H1): from each fall the profile's hold criteria name
+    # to the next, and beyond the largest; each says in words what its source says.
     if baseline:
         b = baseline.value
-        y_b, y10, y16 = s.y(b), s.y(b - HOLD_DROP_BELOW_LLN), s.y(b - HOLD_DROP)
-        parts.append(
-            f'<rect class="band-10" x="{LEFT}" y="{y10}" width="{plot_right - LEFT}" '
-            f'height="{round(y16 - y10, 1)}" fill="#fff3cd" opacity="0.8">'
-            f"<title>Drop of 10 to 16 points below baseline: hold if also below the LLN "
-            f"(H1)</title></rect>"
-        )
-        parts.append(
-            f'<rect class="band-16" x="{LEFT}" y="{y16}" width="{plot_right - LEFT}" '
-            f'height="{round(plot_bottom - y16, 1)}" fill="#f5c2c7" opacity="0.5">'
-            f"<title>Drop of 16 points or more below baseline: hold (H1)</title></rect>"
-        )
+        y_b = s.y(b)
+        edges = sorted(falls)
+        for index, fall in enumerate(edges):
+            y_top = s.y(b - fall)
+            y_end = s.y(b - edges[index + 1]) if index + 1 < len(edges) else plot_bottom
+            last = index + 1 == len(edges)
+            parts.append(
+                f'<rect class="band band-{index + 1}{" band-last" if last else ""}" x="{LEFT}" '
+                f'y="{y_top}" width="{plot_right - LEFT}" height="{round(y_end - y_top, 1)}" '
+                f'fill="{"#f5c2c7" if last else "#fff3cd"}" opacity="{0.5 if last else 0.8}">'
+                f"<title>{escape(falls[fall])} (H1)</title></rect>"
+            )
         parts.append(
             f'<line class="baseline" x1="{LEFT}" x2="{plot_right}" y1="{y_b}" y2="{y_b}" '
             f'stroke="#0d6efd" stroke-dasharray="6 3"/>'
@@ -179,3 +184,14 @@ def lvef_chart(
         f'<desc id="lvef-chart-desc">{escape(description)}</desc>' + "".join(parts) + "</svg>"
     )
     return mark_safe(svg)  # noqa: S308 - every text inside is escaped or generated
+
+
+def _falls(profile: Profile) -> dict[Decimal, str]:
+    """The falls from baseline (points) named by the profile's hold criteria, each with what its
+    source says ("US label: withhold for a fall of 16 points or more")."""
+    falls: dict[Decimal, str] = {}
+    for test in profile.hold:
+        fall = test.drop_at_least if test.drop_at_least is not None else test.drop_above
+        if fall is not None and fall > 0:
+            falls.setdefault(fall, f"{test.source}: {test.rule}")
+    return falls

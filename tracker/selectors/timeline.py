@@ -154,5 +154,13 @@ def patient_timeline(patient: Patient, today: date) -> Timeline:
         holds=[(h.start, h.end, h.reason) for c in record.courses for h in c.holds],
         infusions=[i.date for c in record.courses for i in c.infusions],
         as_of=today,
+        profile=_profile(status, rules),
     )
     return Timeline(patient, history, status, chart, rules.lln, today)
+
+
+def _profile(status, rules):
+    course = status.course
+    if course is None:
+        return None
+    return monitoring.profile_for(course.agent, course.intent, rules.rule_set)
