@@ -1,0 +1,82 @@
+"""Statuses that stay true by themselves (issue 10 item 5): with the clock moved forward and no
+refresh_status run, the worklist, its CSV and the patient list equal a fresh evaluation."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from devdata.demo import demo_document
+from tracker import interchange, selectors, services
+from tracker.models import MonitoringStatus
+from tracker.monitoring import RULES_VERSION
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def demo(db):
+    interchange.import_document(demo_document(TODAY), actor=services.import_actor())
+
+
+def _fresh(day):
+    return {e.mrn: e.status for e in selectors.evaluate_patients(selectors.active_patients(), day)}
+
+
+def _shown(status):
+    return (
+        status.phase,
+        status.recommendation,
+        status.assessment_status,
+        status.next_assessment_due,
+        tuple(sorted(status.flags)),
+    )
+
+
+@pytest.mark.parametrize("days", [1, 28, 57, 365])
+def test_pages_equal_a_fresh_evaluation_without_refresh_status(
+    demo, viewer_client, monkeypatch, days
+):
+    day = TODAY + timedelta(days=days)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: day)
+    response = viewer_client.get("/", {"format": "csv"})
+    assert response.status_code == 200
+    fresh = _fresh(day)
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    assert rows
+    for row in rows:
+        status = fresh[row["mrn"]]
+        assert row["recommendation"] == status.recommendation, row["mrn"]
+        assert row["assessment_status"] == status.assessment_status, row["mrn"]
+        assert row["phase"] == status.phase, row["mrn"]
+        assert sorted(row["flags"].split(";")) == sorted(status.flags), row["mrn"]
+    # Every patient the rules put on the worklist's overdue section is in the CSV's.
+    overdue = {r["mrn"] for r in rows if r["assessment_status"] == "overdue"}
+    assert overdue == {mrn for mrn, s in fresh.items() if s.assessment_status == "overdue"}
+
+    # The stored statuses the patient list reads were brought up to date by the read.
+    page = viewer_client.get("/patients/").content.decode()
+    assert f"{len(fresh)} patients" in page
+    stored = selectors.stored_rows(selectors.stored_statuses(day), day)
+    assert {r.mrn: _shown(r.status) for r in stored} == {m: _shown(s) for m, s in fresh.items()}
+
+
+def test_a_new_rules_version_is_re_evaluated_on_read(demo, viewer_client, monkeypatch):
+    MonitoringStatus.objects.update(rules_version="1.0", recommendation="continue")
+    monkeypatch.setattr(services.status, "_current_rules", set())
+    viewer_client.get("/")
+    assert not MonitoringStatus.objects.exclude(rules_version=RULES_VERSION).exists()
+    fresh = _fresh(TODAY)
+    for row in selectors.stored_rows(selectors.stored_statuses(TODAY), TODAY):
+        assert row.status.recommendation == fresh[row.mrn].recommendation, row.mrn
+
+
+def test_nothing_is_re_evaluated_while_statuses_are_stable(demo, monkeypatch):
+    services.status_refresh()
+    assert services.status.status_refresh_stale(TODAY) == 0
+    # Each stored row says until when it holds; none has passed yet.
+    assert not MonitoringStatus.objects.filter(stable_until__lte=TODAY).exists()
