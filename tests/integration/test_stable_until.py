@@ -80,3 +80,11 @@ def test_nothing_is_re_evaluated_while_statuses_are_stable(demo, monkeypatch):
     assert services.status.status_refresh_stale(TODAY) == 0
     # Each stored row says until when it holds; none has passed yet.
     assert not MonitoringStatus.objects.filter(stable_until__lte=TODAY).exists()
+
+
+def test_a_change_of_rule_set_is_re_evaluated_on_read(demo, viewer_client, settings):
+    settings.RULE_SET = "eu_smpc"
+    viewer_client.get("/")
+    assert set(MonitoringStatus.objects.values_list("rule_set", flat=True)) == {"eu_smpc"}
+    profiles = set(MonitoringStatus.objects.values_list("profile", flat=True))
+    assert "trastuzumab_eu_smpc" in profiles and "trastuzumab_us_label" not in profiles

@@ -36,7 +36,8 @@ def assert_stored_equals_fresh():
         e.pk: e.status for e in selectors.evaluate_patients(selectors.active_patients(), TODAY)
     }
     stored = {
-        row.pk: row.status for row in selectors.stored_rows(selectors.stored_statuses(TODAY), TODAY)
+        row.pk: row.status
+        for row in selectors.stored_rows(selectors.stored_statuses(TODAY, current=False), TODAY)
     }
     assert stored.keys() == fresh.keys()
     for pk, status in fresh.items():
@@ -281,3 +282,62 @@ def test_refresh_status_commits_chunk_by_chunk(monkeypatch):
     call_command("refresh_status", stdout=io.StringIO())
     assert [len(ids) for ids in chunks] == [2, 2, 1]
     assert_stored_equals_fresh()
+
+
+def test_switch_of_course_and_change_of_profile_keep_stored_equal_to_fresh(oncologist):
+    """Version 2 (issue 11 item 3): an episode spans courses, so a write to one course can change
+    what the rules say through another; each write recomputes the patient in its transaction."""
+    patient = PatientFactory()
+    iv = services.course_create(
+        actor=oncologist,
+        patient=patient,
+        agent="trastuzumab",
+        intent="adjuvant",
+        schedule="every_3_weeks",
+        planned_start=TODAY - timedelta(days=150),
+    )
+    services.lvef_create(
+        actor=oncologist,
+        patient=patient,
+        date=TODAY - timedelta(days=160),
+        value=Decimal("62"),
+        modality="echo",
+    )
+    for ago in range(150, 20, -21):
+        services.infusion_create(
+            actor=oncologist, course=iv, date=TODAY - timedelta(days=ago), dose_mg=Decimal("400")
+        )
+    assert_stored_equals_fresh()
+    # The switch to SC: a second course, one episode (worked example 6): B stays the IV's.
+    sc = services.course_create(
+        actor=oncologist,
+        patient=patient,
+        agent="trastuzumab_sc",
+        intent="adjuvant",
+        schedule="every_3_weeks",
+        planned_start=TODAY - timedelta(days=10),
+    )
+    assert_stored_equals_fresh()
+    services.record_update(
+        iv, actor=oncologist, end_date=TODAY - timedelta(days=20), end_reason="completed"
+    )
+    services.infusion_create(
+        actor=oncologist, course=sc, date=TODAY - timedelta(days=5), dose_mg=Decimal("600")
+    )
+    services.lvef_create(
+        actor=oncologist,
+        patient=patient,
+        date=TODAY - timedelta(days=3),
+        value=Decimal("52"),
+        modality="echo",
+    )
+    assert_stored_equals_fresh()
+    stored = MonitoringStatus.objects.get(patient=patient)
+    assert stored.baseline_value == Decimal("62")  # the episode's baseline, not the 52
+    assert stored.profile == "trastuzumab_us_label"
+    # A change of agent changes the profile (Enhertu's own table, section 4).
+    services.record_update(
+        sc, actor=oncologist, agent="trastuzumab_deruxtecan", intent="metastatic"
+    )
+    assert_stored_equals_fresh()
+    assert MonitoringStatus.objects.get(patient=patient).profile == "trastuzumab_deruxtecan"
