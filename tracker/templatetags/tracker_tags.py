@@ -7,35 +7,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+from tracker.labels import PHASE_LABELS, RECOMMENDATION_LABELS, RISK_LABELS, STATUS_LABELS
 
-PHASE_LABELS = {
-    "no_course": "No course",
-    "planned": "Planned",
-    "active": "Active",
-    "held": "Held",
-    "completed": "Completed",
-    "discontinued": "Discontinued",
-    "surveillance_complete": "Follow-up complete",
-}
-STATUS_LABELS = {
-    "overdue": ("Overdue", "danger"),
-    "due_soon": ("Due soon", "warning"),
-    "ok": ("On schedule", "success"),
-    "not_required": ("Not required", "secondary"),
-}
-RECOMMENDATION_LABELS = {
-    "continue": ("Continue", "success"),
-    "hold": ("Hold", "danger"),
-    "may_resume": ("May resume", "info"),
-    "discontinue": ("Discontinue", "danger"),
-    "none": ("None", "secondary"),
-}
-RISK_LABELS = {
-    "none": ("No co-treatment risk", "secondary"),
-    "elevated": ("Elevated co-treatment risk", "warning"),
-    "high": ("High co-treatment risk", "danger"),
-}
+register = template.Library()
 
 
 @register.filter

@@ -8,8 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tracker import forms, selectors, services
-from tracker.templatetags import tracker_tags as tags
+from tracker import forms, labels, selectors, services
 
 from .common import PAGE_SIZE, _listed, _search_query
 from .common import patient_or_404 as _patient
@@ -18,17 +17,17 @@ from .common import today as _today
 from .records import _form_viewed, _save_form
 
 PATIENT_FILTERS = {
-    "phase": ("Phase", tuple(tags.PHASE_LABELS)),
-    "assessment_status": ("Assessment", tuple(tags.STATUS_LABELS)),
-    "recommendation": ("Recommendation", tuple(tags.RECOMMENDATION_LABELS)),
-    "cotreatment_risk": ("Co-treatment risk", tuple(tags.RISK_LABELS)),
+    "phase": ("Phase", tuple(labels.PHASE_LABELS)),
+    "assessment_status": ("Assessment", tuple(labels.STATUS_LABELS)),
+    "recommendation": ("Recommendation", tuple(labels.RECOMMENDATION_LABELS)),
+    "cotreatment_risk": ("Co-treatment risk", tuple(labels.RISK_LABELS)),
     "section": ("Worklist section", tuple(key for key, *_ in selectors.WORKLIST_SECTIONS)),
 }
 FILTER_LABELS = {
-    **tags.PHASE_LABELS,
-    **{k: v[0] for k, v in tags.STATUS_LABELS.items()},
-    **{k: v[0] for k, v in tags.RECOMMENDATION_LABELS.items()},
-    **{k: v[0] for k, v in tags.RISK_LABELS.items()},
+    **labels.PHASE_LABELS,
+    **{k: v[0] for k, v in labels.STATUS_LABELS.items()},
+    **{k: v[0] for k, v in labels.RECOMMENDATION_LABELS.items()},
+    **{k: v[0] for k, v in labels.RISK_LABELS.items()},
     **{key: title for key, title, *_ in selectors.WORKLIST_SECTIONS},
 }
 
