@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from tracker import interchange, services
 
@@ -159,3 +159,27 @@ def test_worked_example_values_the_spec_names(report):
     assert rows["EX6"]["baseline_lvef"]["value"] == 62.0
     assert rows["EX6"]["lvef_drop"] == 10.0
     assert rows["EX7"]["lvef_drop"] == 12.0
+
+
+def _report(*args):
+    out = io.StringIO()
+    call_command("monitoring_report", "--as-of", "2026-06-01", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_rule_set_from_the_setting_and_from_the_option(settings):
+    interchange.import_document({"patients": EXAMPLES[1:2]}, actor=services.import_actor())
+    # EU SmPC: suspend for 10 points or more to below 50%; repeat within about 3 weeks (S3).
+    eu = _report("--rule-set", "eu_smpc")
+    assert eu["rule_set"] == "eu_smpc"
+    (row,) = eu["patients"]
+    assert (row["recommendation"], row["next_assessment_due"]) == ("hold", "2026-04-08")
+    assert _report()["patients"][0]["next_assessment_due"] == "2026-04-15"  # us_label: 28 days
+    settings.RULE_SET = "eu_smpc"
+    assert _report()["rule_set"] == "eu_smpc"
+    assert _report("--rule-set", "us_label")["rule_set"] == "us_label"
+
+
+def test_an_unknown_rule_set_is_refused():
+    with pytest.raises(CommandError, match="invalid choice"):
+        call_command("monitoring_report", "--rule-set", "uk", stdout=io.StringIO())
