@@ -239,3 +239,17 @@ def test_reverting_goes_through_the_services(admin_client, admin_user, monkeypat
     assert admin_client.post(url, _lvef_form(before)).status_code == 302
     lvef.refresh_from_db()
     assert lvef.value == Decimal("50") and calls
+
+
+def test_every_record_type_of_the_registry_has_an_admin_without_delete(rf, admin_user):
+    """A new record type in tracker/records.py must come with its admin (issue 10 item 2)."""
+    from django.contrib import admin as django_admin
+
+    from tracker.records import REGISTRY
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    for record_type in REGISTRY:
+        model_admin = django_admin.site._registry.get(record_type.model)
+        assert model_admin is not None, record_type.kind
+        assert not model_admin.has_delete_permission(request), record_type.kind

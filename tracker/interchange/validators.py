@@ -29,13 +29,15 @@ from tracker.models import (
     TreatmentCourse,
     TreatmentHold,
 )
+from tracker.records import REGISTRY
 from tracker.validators import mrn_key
 
 # Errors listed at most (issue 9 finding 10: a file of millions of empty objects printed 8 million
 # lines); the rest are counted.
 MAX_ERRORS = 1000
 
-MODELS = (Patient, TreatmentCourse, Infusion, TreatmentHold, LvefMeasurement, CoTreatment)
+# Every record type of the registry (tracker/records.py).
+MODELS = tuple(t.model for t in REGISTRY)
 COLUMNS = {model: {f.name for f in model._meta.concrete_fields} for model in MODELS}
 # The models' own field validators (ranges, decimal places, dates not in the future), run
 # directly: building and cleaning a model instance per row would cost more than the import.
