@@ -5,6 +5,7 @@ version 2 (issue 11: "the demo data shows every new flag and every profile")."""
 import io
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -162,3 +163,60 @@ def test_demo_phesgo_doses_are_the_fixed_sc_doses():
             assert infusions and {i["dose_mg"] for i in infusions} == {600}
             assert [i["loading_dose"] for i in infusions] == [True] + [False] * (len(infusions) - 1)
             assert [i["duration_minutes"] for i in infusions] == [8] + [5] * (len(infusions) - 1)
+
+
+def _record(patient: dict) -> monitoring.PatientRecord:
+    """The engine's record of one demo patient, straight from the document (list order gives
+    the recording order, as in an import: section 0, ties)."""
+
+    def day(value):
+        return None if value is None else date.fromisoformat(value)
+
+    def number(value):
+        return None if value is None else Decimal(str(value))
+
+    courses = tuple(
+        monitoring.Course(
+            c["agent"],
+            c["intent"],
+            c["schedule"],
+            day(c["planned_start"]),
+            day(c["end_date"]),
+            c["end_reason"],
+            tuple(
+                monitoring.Infusion(day(i["date"]), number(i["dose_mg"]), i["loading_dose"])
+                for i in c["infusions"]
+            ),
+            tuple(monitoring.Hold(day(h["start"]), day(h["end"]), h["reason"]) for h in c["holds"]),
+            sequence=n,
+        )
+        for n, c in enumerate(patient["courses"])
+    )
+    lvef = tuple(
+        monitoring.LvefMeasurement(
+            day(m["date"]), number(m["value"]), m["modality"], number(m.get("gls")), sequence=n
+        )
+        for n, m in enumerate(patient["lvef"])
+    )
+    cotreatments = tuple(
+        monitoring.CoTreatment(
+            t["drug"], day(t["start"]), day(t["end"]), number(t.get("cumulative_dose_mg_m2"))
+        )
+        for t in patient["cotreatments"]
+    )
+    return monitoring.PatientRecord(patient["mrn"], courses, lvef, cotreatments)
+
+
+@pytest.mark.parametrize(
+    "today",
+    ["2026-03-01", "2026-03-31", "2026-05-31", "2026-12-31", "2027-02-28", "2028-02-29"],
+)
+def test_demo_looks_the_same_on_any_day(today):
+    """Dates are relative to ``today`` with margins from every threshold: month ends and a
+    leap day give the designed picture too (engine only, no database)."""
+    today = date.fromisoformat(today)
+    for patient in demo_document(today)["patients"]:
+        status = monitoring.evaluate(_record(patient), today)
+        shown = {key: str(getattr(status, key)) for key in DEMO_EXPECTATIONS[patient["mrn"]]}
+        shown["flags"] = tuple(status.flags)
+        assert shown == DEMO_EXPECTATIONS[patient["mrn"]], patient["mrn"]
