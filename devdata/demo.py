@@ -644,7 +644,7 @@ def _switch_to_sc(c: _Clinic) -> dict:
         c.her2(iv_first, 70.0, until=iv_last, end=(iv_last, "completed")),
         c.her2(c.ago(41), 70.0, agent="trastuzumab_sc"),
     ]
-    courses[1]["planned_start"] = _iso(c.ago(45))
+    courses[1]["planned_start"] = _iso(c.ago(45))  # planned before its first injection, as in WE 6
     lvef = [c.lvef(iv_first - _days(10), 62), c.lvef(c.ago(170), 60), c.lvef(c.ago(90), 57)]
     lvef.append(c.lvef(c.ago(48), 52))
     return _patient("D1046", courses, lvef)
