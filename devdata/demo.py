@@ -1,9 +1,11 @@
-"""Demo clinic: 40 patients as an import document (../shared/interchange.md).
+"""Demo clinic: 47 patients as an import document (../shared/interchange.md).
 
 Standard library only. Every date is computed from ``today``, so the demo shows the same picture
 whatever day it is built: most patients are routine (active, assessment ok, continue), and the
-problem cases among them raise every flag of clinical-rules.md at ``today`` and show every phase,
-recommendation, assessment status and co-treatment risk.
+problem cases among them raise every flag of clinical-rules.md (version 2) at ``today`` and show
+every phase, recommendation, assessment status, co-treatment risk and every rule profile the
+``us_label`` rule set can select (section 4); under ``eu_smpc`` the trastuzumab patients take
+the EU SmPC profile.
 
 ``DEMO_EXPECTATIONS`` says, per MRN, what the demo was designed to show when evaluated at the
 ``today`` it was built for (``flags``: the complete sorted set). Day offsets keep a margin of
@@ -25,7 +27,13 @@ _MG_PER_KG = {
     "trastuzumab_deruxtecan": {"every_3_weeks": (5.4, 5.4)},
 }
 _SC_DOSE_MG = 600  # trastuzumab SC: fixed dose, no loading dose, injected over about 5 minutes
-_LOADING_AGENTS = ("trastuzumab", "pertuzumab_trastuzumab")
+# Phesgo (pertuzumab_trastuzumab_sc): fixed SC doses, 1200 mg pertuzumab / 600 mg trastuzumab
+# loading (about 8 minutes), then 600 / 600 mg (about 5 minutes). ``dose_mg`` is the trastuzumab
+# component, 600 mg, as for the IV combination, where it is the trastuzumab dose alone.
+_PHESGO_TRASTUZUMAB_MG = 600
+_PHESGO_MINUTES = (8, 5)  # loading, maintenance
+_PHESGO_RELOAD_GAP = 42  # D1 (Phesgo label): 6 weeks or more since the last dose: re-load
+_LOADING_AGENTS = ("trastuzumab", "pertuzumab_trastuzumab", "pertuzumab_trastuzumab_sc")
 _INTERVAL = {"weekly": 7, "every_3_weeks": 21}
 _ADJUVANT_CYCLES = 18  # a year, every three weeks
 
@@ -71,6 +79,13 @@ _PEOPLE = {
     "D1038": ("Monique", "Laurent", "1965-09-14", "female"),
     "D1039": ("Carol", "Jennings", "1962-01-31", "female"),
     "D1040": ("Dorothy", "Palmer", "1952-08-08", "female"),
+    "D1041": ("Isabel", "Moreau", "1980-02-19", "female"),
+    "D1042": ("Ruth", "Abernathy", "1958-06-24", "female"),
+    "D1043": ("Naomi", "Fletcher", "1985-10-08", "female"),
+    "D1044": ("Eleanor", "Vasquez", "1961-03-29", "female"),
+    "D1045": ("Teresa", "Kaminski", "1971-12-13", "female"),
+    "D1046": ("Julia", "Andersson", "1976-07-02", "female"),
+    "D1047": ("Frances", "Delacroix", "1957-05-17", "female"),
 }
 
 
@@ -131,13 +146,19 @@ class _Clinic:
     @staticmethod
     def infusions(agent, schedule, dates, kg, mild=()) -> list[dict]:
         """A loading dose (IV) on the first infusion and after a gap longer than the interval
-        + 7 days (EU SmPC, missed doses): 90 minutes, then 30. ``mild``: indexes of infusions
-        with a mild reaction."""
+        + 7 days (EU SmPC, missed doses): 90 minutes, then 30; Phesgo: on the first and after
+        6 weeks or more (D1). ``mild``: indexes of infusions with a mild reaction."""
         records = []
         for index, day in enumerate(dates):
-            restart = index == 0 or (day - dates[index - 1]).days > _INTERVAL[schedule] + 7
+            gap = (day - dates[index - 1]).days if index else None
+            if agent == "pertuzumab_trastuzumab_sc":
+                restart = gap is None or gap >= _PHESGO_RELOAD_GAP
+            else:
+                restart = gap is None or gap > _INTERVAL[schedule] + 7
             if agent == "trastuzumab_sc":
                 dose, minutes = _SC_DOSE_MG, 5
+            elif agent == "pertuzumab_trastuzumab_sc":
+                dose, minutes = _PHESGO_TRASTUZUMAB_MG, _PHESGO_MINUTES[0 if restart else 1]
             else:
                 loading, maintenance = _MG_PER_KG[agent][schedule]
                 dose = round(kg * (loading if restart else maintenance))
@@ -440,6 +461,8 @@ def _problems(c: _Clinic) -> list[dict]:
     add(_patient("D1028", [c.her2(first, 61.0, agent="trastuzumab_sc")], lvef))
 
     # HOLD_NOT_ACTIONED: LVEF 62 -> 45 six weeks ago, two infusions given since; hold advised.
+    # Rules v2 S3: the repeat LVEF is due 4 weeks after a hold-level decline, recorded hold or
+    # not, so the repeat is overdue as well (as in worked example 2).
     first = c.ago(160)
     lvef = [c.lvef(first - _days(12), 62), c.lvef(c.ago(80), 60), c.lvef(c.ago(45), 45)]
     add(_patient("D1029", [c.her2(first, 75.0)], lvef))
@@ -456,11 +479,14 @@ def _problems(c: _Clinic) -> list[dict]:
     lvef = [c.lvef(first - _days(10), 61), c.lvef(c.ago(120), 59), c.lvef(low, 46)]
     add(_patient("D1031", [course], lvef + [c.lvef(c.ago(6), 55)]))
 
-    # PERSISTENT_DECLINE: held 10 weeks, LVEF still 45 (baseline 63): discontinue.
+    # PERSISTENT_DECLINE: held 10 weeks, LVEF still 44 (baseline 63): discontinue. US label:
+    # the repeat 62 days after the hold's start has not recovered (persistent, H2). The latest is
+    # not above the trigger (44), so under eu_smpc the hold ends in discontinue too ("not
+    # improved", section 4 table), worded "strongly consider discontinuing".
     first, low = c.ago(220), c.ago(73)
     course = c.her2(first, 67.5, pauses=[(low, None)], holds=[(c.ago(70), None, "cardiac")])
     lvef = [c.lvef(first - _days(10), 63), c.lvef(c.ago(150), 60), c.lvef(low, 44)]
-    lvef += [c.lvef(c.ago(40), 46), c.lvef(c.ago(8), 45)]
+    lvef += [c.lvef(c.ago(40), 46), c.lvef(c.ago(8), 44)]
     add(_patient("D1032", [course], lvef, c.ac(first - _days(24))))
 
     # REPEATED_HOLDS: metastatic, a fourth cardiac hold opened this week: discontinue.
@@ -566,10 +592,88 @@ def _discontinued(c: _Clinic) -> dict:
     return _patient("D1039", [course], lvef, c.ac(first - _days(24)))
 
 
+# -- rules version 2: the new agent, profiles and flags ------------------------------------------
+
+
+def _version_2(c: _Clinic) -> list[dict]:
+    """Patients for what clinical-rules.md version 2 added: Phesgo, each agent's profile
+    (section 4), BASELINE_LOW_NORMAL, LVEF_REPEAT_DUE, episodes across courses, D1 per agent and
+    H4's second trigger."""
+    on = _on_treatment
+    phesgo = "pertuzumab_trastuzumab_sc"
+    kadcyla = "trastuzumab_emtansine"
+    patients = [
+        # Phesgo, neoadjuvant (with docetaxel): profile pertuzumab_trastuzumab_sc_early.
+        on(c, "D1041", kg=67.0, started=70, echo=6, lvef=63, agent=phesgo, intent="neoadjuvant"),
+        # RELOAD_DOSE_DUE, Phesgo metastatic: two cycles missed (pneumonia), 7 weeks since the
+        # last dose: D1 (Phesgo label) re-gives the initial dose after 6 weeks (42 days) or more.
+        on(
+            c,
+            "D1042",
+            kg=72.5,
+            started=301,
+            echo=52,
+            lvef=60,
+            agent=phesgo,
+            intent="metastatic",
+            until=c.ago(49),
+        ),
+        # Kadcyla, metastatic (second line): profile trastuzumab_emtansine_metastatic, routine.
+        on(c, "D1044", kg=58.0, started=160, echo=30, lvef=61, agent=kadcyla, intent="metastatic"),
+        # BASELINE_LOW_NORMAL (B3): post-AC baseline 54%, referred to cardio-oncology first.
+        on(c, "D1045", kg=64.5, started=95, echo=18, lvef=54, prior="AC"),
+    ]
+
+    # LVEF_REPEAT_DUE (L5), Kadcyla adjuvant: 57 -> 48 (drop 9) is in the early-stage repeat
+    # band (45 <= M < 50 and drop < 10): continue, repeat within 3 weeks (S3, 21 days).
+    first = c.ago(120)
+    lvef = [c.lvef(first - _days(10), 57), c.lvef(c.ago(45), 55), c.lvef(c.ago(10), 48)]
+    patients.append(_patient("D1043", [c.her2(first, 66.0, agent=kadcyla)], lvef))
+
+    patients.append(_switch_to_sc(c))
+    patients.append(_fourth_suspension(c))
+    return sorted(patients, key=lambda p: p["mrn"])
+
+
+def _switch_to_sc(c: _Clinic) -> dict:
+    """Switch IV -> SC trastuzumab (worked example 6): a second course, one episode (no gap over
+    84 days), so F is the IV course's first infusion and the baseline stays 62%, not the 52% at
+    the switch: the 10-point fall stays visible (drop 10, LVEF at LLN or above: no hold)."""
+    iv_first, iv_last = c.ago(251), c.ago(62)
+    courses = [
+        c.her2(iv_first, 70.0, until=iv_last, end=(iv_last, "completed")),
+        c.her2(c.ago(41), 70.0, agent="trastuzumab_sc"),
+    ]
+    courses[1]["planned_start"] = _iso(c.ago(45))  # planned before its first injection, as in WE 6
+    lvef = [c.lvef(iv_first - _days(10), 62), c.lvef(c.ago(170), 60), c.lvef(c.ago(90), 57)]
+    lvef.append(c.lvef(c.ago(48), 52))
+    return _patient("D1046", courses, lvef)
+
+
+def _fourth_suspension(c: _Clinic) -> dict:
+    """REPEATED_HOLDS, second trigger (H4): three cardiac holds with recovery; this week's LVEF
+    meets the hold criteria again and no hold is open: a fourth suspension would be needed,
+    so discontinue (D1033 shows the first trigger, more than 3 holds)."""
+    first = c.ago(400)
+    episodes = [
+        ((313, 44), 310, (273, 53), 270),
+        ((213, 45), 210, (173, 52), 170),
+        ((123, 46), 120, (83, 51), 80),
+    ]
+    pauses = [(c.ago(low[0]), c.ago(end)) for low, _, _, end in episodes] + [(c.ago(8), None)]
+    holds = [(c.ago(start), c.ago(end), "cardiac") for _, start, _, end in episodes]
+    course = c.her2(first, 61.0, intent="metastatic", pauses=pauses, holds=holds)
+    lvef = [c.lvef(first - _days(11), 58)]
+    for low, _, recovered, _ in episodes:
+        lvef += [c.lvef(c.ago(low[0]), low[1]), c.lvef(c.ago(recovered[0]), recovered[1])]
+    lvef += [c.lvef(c.ago(40), 52), c.lvef(c.ago(8), 45)]
+    return _patient("D1047", [course], lvef)
+
+
 def demo_document(today: dt.date) -> dict:
     """The demo clinic as an import document, every date relative to ``today``."""
     c = _Clinic(today)
-    return {"patients": _routine(c) + _problems(c)}
+    return {"patients": _routine(c) + _problems(c) + _version_2(c)}
 
 
 # -- what the demo shows ---------------------------------------------------------------------
@@ -624,8 +728,16 @@ DEMO_EXPECTATIONS: dict[str, dict] = {
     "D1026": _expect("active", "continue", "ok", "high", *_AC, "BASELINE_BEFORE_ANTHRACYCLINE"),
     "D1027": _expect("active", "continue", "ok", "none", "MODALITY_MISMATCH"),
     "D1028": _expect("active", "continue", "ok", "none", "GLS_DECLINE"),
+    # v2 S3: the repeat is due 4 weeks after the hold-level decline, so it is overdue now.
     "D1029": _expect(
-        "active", "hold", "ok", "none", "HOLD_NOT_ACTIONED", "LVEF_BELOW_LLN", "LVEF_HOLD_CRITERIA"
+        "active",
+        "hold",
+        "overdue",
+        "none",
+        "ASSESSMENT_OVERDUE",
+        "HOLD_NOT_ACTIONED",
+        "LVEF_BELOW_LLN",
+        "LVEF_HOLD_CRITERIA",
     ),
     "D1030": _expect(
         "held",
@@ -682,4 +794,27 @@ DEMO_EXPECTATIONS: dict[str, dict] = {
     ),
     "D1039": _expect("discontinued", "none", "ok", "high", *_AC),
     "D1040": _expect("completed", "none", "overdue", "high", *_AC, "ASSESSMENT_OVERDUE"),
+    "D1041": _ROUTINE,
+    "D1042": _expect("active", "continue", "ok", "none", "RELOAD_DOSE_DUE"),
+    "D1043": _expect(
+        "active",
+        "continue",
+        "due_soon",
+        "none",
+        "ASSESSMENT_DUE_SOON",
+        "LVEF_BELOW_LLN",
+        "LVEF_REPEAT_DUE",
+    ),
+    "D1044": _ROUTINE,
+    "D1045": _expect("active", "continue", "ok", "high", *_AC, "BASELINE_LOW_NORMAL"),
+    "D1046": _ROUTINE,
+    "D1047": _expect(
+        "active",
+        "discontinue",
+        "ok",
+        "none",
+        "LVEF_BELOW_LLN",
+        "LVEF_HOLD_CRITERIA",
+        "REPEATED_HOLDS",
+    ),
 }
