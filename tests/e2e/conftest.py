@@ -194,7 +194,7 @@ def today():
 
 @pytest.fixture
 def demo_clinic(transactional_db, today):
-    """The 40 demo patients of devdata.demo, dated relative to today, through the real import."""
+    """The demo patients of devdata.demo, dated relative to today, through the real import."""
     from devdata.demo import demo_document
     from tracker.interchange import import_document
     from tracker.services import import_actor

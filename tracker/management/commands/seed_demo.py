@@ -22,7 +22,7 @@ DEMO_STAFF = (
 
 
 class Command(BaseCommand):
-    help = "Load about 40 demo patients (every flag of clinical-rules.md) and demo staff users."
+    help = "Load the demo patients (every flag of clinical-rules.md) and demo staff users."
 
     def add_arguments(self, parser):
         parser.add_argument(
