@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from tracker.interchange import validators, writer
 from tracker.interchange.plan import ImportFailed, ImportResult
+from tracker.ops.locks import analyze
 
 
 def import_document(doc, *, actor, dry_run: bool = False) -> ImportResult:
@@ -18,6 +19,8 @@ def import_document(doc, *, actor, dry_run: bool = False) -> ImportResult:
     if not dry_run:
         try:
             writer.write_plans(plans, actor)
+            # Fresh planner statistics once the rows are committed (PostgreSQL; issue 16).
+            transaction.on_commit(lambda: analyze(writer.TABLES))
         except IntegrityError as exc:  # e.g. a patient added meanwhile with one of the MRNs
             reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
             raise ImportFailed(

@@ -143,6 +143,13 @@ def _bulk(rows, model, actor, now):
     insert_with_history(model, rows, actor_id=actor.pk, now=now)
 
 
+# The tables an import fills (their statistics are refreshed after it: ops.locks.analyze).
+TABLES = tuple(
+    m._meta.db_table
+    for m in (Patient, TreatmentCourse, Infusion, TreatmentHold, LvefMeasurement, CoTreatment)
+) + ("tracker_monitoringstatus",)
+
+
 @transaction.atomic
 def write_plans(plans: list[PatientPlan], actor) -> None:
     """Insert every record of ``plans`` (validated: interchange/validators.py) with its history

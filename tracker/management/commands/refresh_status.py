@@ -3,18 +3,33 @@ import time
 from django.core.management.base import BaseCommand
 
 from tracker import services
+from tracker.models import MonitoringStatus
+from tracker.ops.locks import REFRESH_STATUS_LOCK, advisory_lock, analyze
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute every patient's stored monitoring status for today. Run it nightly: hold "
-        "ages, reload doses and follow-up windows move with the date. It commits chunk by chunk "
-        "and may run beside the web app and beside another run of itself."
+        "Recompute every patient's stored monitoring status for today. Optional since stored "
+        "statuses are re-evaluated on read when their date comes; nightly it keeps reads fast. "
+        "It commits chunk by chunk and may run beside the web app; a second run at the same time "
+        "(another host) waits for the first, or skips with --skip-if-running."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--skip-if-running",
+            action="store_true",
+            help="do nothing (exit 0) when another refresh_status holds the lock",
+        )
+
+    def handle(self, *args, skip_if_running, **options):
         started = time.perf_counter()
-        stored = services.status_refresh_in_chunks()
+        with advisory_lock(REFRESH_STATUS_LOCK, wait=not skip_if_running) as held:
+            if not held:
+                self.stdout.write("Another refresh_status is running; this one did nothing.")
+                return
+            stored = services.status_refresh_in_chunks()
+            analyze([MonitoringStatus._meta.db_table])
         self.stdout.write(
             f"Refreshed the status of {stored} patients in {time.perf_counter() - started:.1f} s."
         )
