@@ -7,7 +7,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
-SPECS = ["clinical-rules.md", "interchange.md", "quality-measures.md", "architecture.md"]
+# docs/architecture.md is the project's own account of its design, not a copy of a spec.
+SPECS = ["clinical-rules.md", "interchange.md", "quality-measures.md"]
 
 
 @pytest.mark.parametrize("name", SPECS)
