@@ -9,7 +9,7 @@ class TrackerConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from tracker import signals  # noqa: F401 - connects the audit and status receivers
+        from tracker import checks, signals  # noqa: F401 - registers the checks, receivers
         from tracker.roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self)
