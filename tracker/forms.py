@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django import forms
 
+from tracker import records as rt
 from tracker.models import (
     CoTreatment,
     Infusion,
@@ -84,7 +85,7 @@ class MrnFormField(forms.CharField):
 class PatientForm(ClinicalForm):
     class Meta:
         model = Patient
-        fields = ("mrn", "given_name", "family_name", "date_of_birth", "sex", "notes")
+        fields = rt.PATIENT.fields
 
     def clean_mrn(self):
         # Checked here, not only by the model's constraint: the error links to the existing
@@ -99,15 +100,7 @@ class PatientForm(ClinicalForm):
 class CourseForm(ClinicalForm):
     class Meta:
         model = TreatmentCourse
-        fields = (
-            "agent",
-            "intent",
-            "schedule",
-            "planned_start",
-            "end_date",
-            "end_reason",
-            "notes",
-        )
+        fields = rt.COURSE.fields
         help_texts = {"end_date": "Only once the course has ended; give the reason with it."}
 
 
@@ -120,34 +113,26 @@ class InfusionForm(ClinicalForm):
 
     class Meta:
         model = Infusion
-        fields = (
-            "date",
-            "dose_mg",
-            "weight_kg",
-            "duration_minutes",
-            "loading_dose",
-            "reaction",
-            "notes",
-        )
+        fields = rt.INFUSION.fields
 
 
 class HoldForm(ClinicalForm):
     class Meta:
         model = TreatmentHold
-        fields = ("start", "end", "reason", "notes")
+        fields = rt.HOLD.fields
         help_texts = {"end": "The day the drug may be given again; leave empty while on hold."}
 
 
 class LvefForm(ClinicalForm):
     class Meta:
         model = LvefMeasurement
-        fields = ("date", "value", "modality", "gls", "notes")
+        fields = rt.LVEF.fields
 
 
 class CoTreatmentForm(ClinicalForm):
     class Meta:
         model = CoTreatment
-        fields = ("drug", "start", "end", "cumulative_dose_mg_m2", "notes")
+        fields = rt.COTREATMENT.fields
 
 
 class EnteredInErrorForm(forms.Form):
