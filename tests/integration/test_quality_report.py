@@ -3,11 +3,15 @@
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tracker import interchange, services
+from tracker.interchange.quality_report import build_quality_report
 from tracker.models import Patient
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +167,15 @@ def test_entered_in_error_patients_are_left_out(clinic):
 def test_bad_dates_name_the_option(args, option):
     with pytest.raises(CommandError, match=f"^{option}: "):
         report(*args)
+
+
+def test_queries_do_not_grow_with_the_number_of_patients(clinic):
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            build_quality_report(date(2026, 1, 1), date(2026, 3, 31), date(2026, 4, 10))
+        return len(ctx.captured_queries)
+
+    before = queries()
+    more = [patient(f"B{n}", ["2026-02-02"], [("2026-01-20", 60)]) for n in range(5)]
+    interchange.import_document({"patients": more}, actor=services.import_actor())
+    assert queries() == before
