@@ -30,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--from",
             dest="start",
+            metavar="YYYY-MM-DD",
             required=True,
             type=_date_of("--from"),
             help="first day of the period, YYYY-MM-DD",
@@ -37,12 +38,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--to",
             dest="end",
+            metavar="YYYY-MM-DD",
             required=True,
             type=_date_of("--to"),
             help="last day of the period, YYYY-MM-DD (inclusive)",
         )
         parser.add_argument(
-            "--as-of", type=_date_of("--as-of"), help="evaluation date (default: today)"
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            type=_date_of("--as-of"),
+            help="evaluation date (default: today)",
         )
         parser.add_argument("--format", choices=tuple(quality_report.WRITERS), default="json")
 
