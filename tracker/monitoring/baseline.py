@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from .dates import add_months
@@ -23,16 +24,22 @@ def baseline_of(ctx: Context) -> LvefMeasurement | None:
         return None
     first = ctx.first_infusion
     if first is not None:
-        candidate = ctx.latest_on_or_before(first)
-        if candidate is not None and candidate.date >= add_months(first, -BASELINE_WINDOW_MONTHS):
-            return candidate
-        return None
+        return baseline_for_first_infusion(ctx, first)
     # B1 without F: on or after planned start - 3 months, no upper bound but as_of; that is L
     # whenever L is in the window, since L is the most recent measurement.
     latest = ctx.latest
     window_start = add_months(ctx.course.planned_start, -BASELINE_WINDOW_MONTHS)
     if latest is not None and latest.date >= window_start:
         return latest
+    return None
+
+
+def baseline_for_first_infusion(ctx: Context, first: date) -> LvefMeasurement | None:
+    """B1 with F = ``first``: the most recent LVEF dated from F - 3 months up to and including F
+    (quality.py uses it for the B of every episode of the history)."""
+    candidate = ctx.latest_on_or_before(first)
+    if candidate is not None and candidate.date >= add_months(first, -BASELINE_WINDOW_MONTHS):
+        return candidate
     return None
 
 

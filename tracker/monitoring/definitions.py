@@ -82,11 +82,12 @@ def _lvef_key(measurement: LvefMeasurement) -> tuple[date, int]:
     return (measurement.date, measurement.sequence)
 
 
-def _infusion_days(course: Course, as_of: date) -> list[date]:
+def infusion_days(course: Course, as_of: date) -> list[date]:
+    """A course's valid infusion dates on or before as_of, by date (also used by quality.py)."""
     return sorted(i.date for i in course.infusions if not i.entered_in_error and i.date <= as_of)
 
 
-def _runs(days: list[date]) -> list[tuple[date, date]]:
+def runs(days: list[date]) -> list[tuple[date, date]]:
     """Section 0: (first, last) of each run of infusions cut at gaps of more than 84 days."""
     runs = []
     gap = timedelta(days=EPISODE_GAP_DAYS)
@@ -117,21 +118,21 @@ def build_context(record: PatientRecord, as_of: date, settings: RuleSettings) ->
     courses = [c for c in record.courses if not c.entered_in_error]
     if len(courses) > 1:
         courses = [c for _, c in sorted(enumerate(courses), key=_course_key)]
-    days_of = {id(c): _infusion_days(c, as_of) for c in courses}
+    days_of = {id(c): infusion_days(c, as_of) for c in courses}
     course = _current(courses, days_of, as_of)
 
     all_days = sorted(d for c in courses for d in days_of[id(c)])
     episode: tuple[date, date] | None = None
     if course is not None:
-        runs = _runs(all_days)
+        all_runs = runs(all_days)
         own = days_of[id(course)]
         if own:
             # The run that holds the current course's latest infusion.
             last = own[-1]
-            episode = next(r for r in runs if r[0] <= last <= r[1])
-        elif runs and (course.planned_start - runs[-1][1]).days <= EPISODE_GAP_DAYS:
+            episode = next(r for r in all_runs if r[0] <= last <= r[1])
+        elif all_runs and (course.planned_start - all_runs[-1][1]).days <= EPISODE_GAP_DAYS:
             # Not started: it continues the latest run (earlier planned starts included).
-            episode = runs[-1]
+            episode = all_runs[-1]
 
     if course is not None:
         infusions = sorted(
