@@ -219,12 +219,15 @@ def bench_database(kind: str, patients: int, import_file: Path) -> dict:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        for _ in range(100):
+        # Ready once /readyz answers 200; a slow server (a read timeout) is waited for too, not a
+        # crash of the benchmark (issue 16).
+        for _ in range(150):
             try:
-                requests.get(f"{base}/accounts/login/", timeout=2)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+                if requests.get(f"{base}/readyz", timeout=5).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+            time.sleep(0.2)
         print(f"== {kind}: page times ({ROUNDS} rounds)", flush=True)
         pages = page_times(base, password, patients)
         print(f"== {kind}: {USERS} users for {LOAD_SECONDS} s", flush=True)
