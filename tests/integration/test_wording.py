@@ -219,3 +219,32 @@ def test_access_log_is_for_administrators_only(viewer_client, nurse_client, admi
         assert "Who opened this record" not in page and "10.1.2.3" not in page
     page = administrator_client.get("/patients/A1/history/").content.decode()
     assert "Who opened this record" in page and "10.1.2.3" in page and "Vic Viewer" in page
+
+
+def test_saved_message_and_form_subtitle_read_dates_as_people_write_them(oncologist_client):
+    _, course = active_patient("M1")
+    page = oncologist_client.get(f"/patients/M1/courses/{course.pk}/infusions/new/")
+    page = page.content.decode()
+    # The form's subtitle names the course with the date as people read it.
+    assert f"(adjuvant) from {day(days_ago(60))}</p>" in page
+    assert days_ago(60).isoformat() not in page.split("<form")[0]
+    response = oncologist_client.post(
+        "/patients/M1/lvef/new/",
+        {"date": TODAY.isoformat(), "value": "61.0", "modality": "echo"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert f"recorded: 61% by Echocardiogram, {day(TODAY)}." in page
+    assert "61.0%" not in page
+
+
+def test_course_end_reads_its_label(oncologist_client):
+    _, course = active_patient("E1")
+    course.end_date = days_ago(1)
+    course.end_reason = "completed"
+    course.save()
+    page = oncologist_client.get("/patients/E1/").content.decode()
+    from tracker.models import TreatmentCourse
+
+    label = TreatmentCourse(end_reason="completed").get_end_reason_display().lower()
+    assert "Trastuzumab" in page and f": {label}</span>" in page

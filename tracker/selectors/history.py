@@ -75,15 +75,15 @@ def _change(version, before, field) -> str:
                 return getattr(v, field.attname)
 
         old, new = related(before), related(version)
-        old = "\u2014" if old is None else _record_name(old)
-        new = "\u2014" if new is None else _record_name(new)
+        old = "\u2014" if old is None else record_name(old)
+        new = "\u2014" if new is None else record_name(new)
     else:
         old = _shown(field, getattr(before, field.attname))
         new = _shown(field, getattr(version, field.attname))
     return f"{capfirst(field.verbose_name)}: {old} \u2192 {new}"
 
 
-def _record_name(obj) -> str:
+def record_name(obj) -> str:
     """The record in words, with dates as people read them (the models' __str__ is ISO)."""
     name = type(obj).__name__.removeprefix("Historical")
 
@@ -146,7 +146,7 @@ def patient_change_history(patient: Patient) -> list[ChangeEntry]:
                 ChangeEntry(
                     version.history_date,
                     (user.get_full_name() or user.get_username()) if user else "unknown",
-                    f"{label}: {_record_name(version)}",
+                    f"{label}: {record_name(version)}",
                     kind,
                     changes,
                 )

@@ -87,7 +87,11 @@ def patient_history(patient: Patient) -> PatientHistory:
         if course.end_date:
             entries.append(
                 HistoryEntry(
-                    course.end_date, "courses", "Course end", f"{agent} {course.end_reason}", course
+                    course.end_date,
+                    "courses",
+                    "Course end",
+                    f"{agent}: {course.get_end_reason_display().lower()}",
+                    course,
                 )
             )
         for infusion in course.infusions.all():

@@ -91,6 +91,14 @@ def percent(value):
 
 
 @register.filter
+def record_name(record):
+    """A record in words with dates as people read them (the models' __str__ is ISO)."""
+    from tracker.selectors.history import record_name as name
+
+    return name(record) if record is not None else ""
+
+
+@register.filter
 def day(value):
     """18 Mar 2026: the one date format people read (issue 13 item 5); ISO only in CSV/JSON."""
     return _wording_day(value) if value else ""
