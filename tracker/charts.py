@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tracker.monitoring import LvefMeasurement
 from tracker.monitoring.profiles import TRASTUZUMAB_US, Profile
+from tracker.monitoring.wording import day as _day
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 46
@@ -82,8 +83,8 @@ def lvef_chart(
         parts.append(
             f'<rect class="hold" x="{x1}" y="{TOP}" width="{max(x2 - x1, 2)}" '
             f'height="{plot_bottom - TOP}" fill="{colour}" opacity="0.7">'
-            f"<title>{escape(reason)} hold from {hold_start}"
-            f"{' to ' + str(hold_end) if hold_end else ' (open)'}</title></rect>"
+            f"<title>{escape(reason)} hold from {_day(hold_start)}"
+            f"{' to ' + _day(hold_end) if hold_end else ' (open)'}</title></rect>"
         )
 
     # Decline bands below the baseline (H1): from each fall the profile's hold criteria name
@@ -152,7 +153,7 @@ def lvef_chart(
         parts.append(
             f'<line class="infusion" x1="{x}" x2="{x}" y1="{plot_bottom + 22}" '
             f'y2="{plot_bottom + 32}" stroke="#6c757d" stroke-width="1.5">'
-            f"<title>Infusion {day}</title></line>"
+            f"<title>Infusion {_day(day)}</title></line>"
         )
     parts.append(
         f'<text x="{LEFT}" y="{HEIGHT - 2}" font-size="10" fill="#6c757d">'
@@ -164,16 +165,23 @@ def lvef_chart(
     path = " ".join(f"{s.x(m.date)},{s.y(m.value)}" for m in ordered)
     parts.append(f'<polyline points="{path}" fill="none" stroke="#212529" stroke-width="1.5"/>')
     for m in ordered:
-        label = f"LVEF {m.value}% by {MODALITY_NAMES.get(m.modality, m.modality)} on {m.date}"
+        modality = MODALITY_NAMES.get(m.modality, m.modality)
+        label = f"LVEF {_num(m.value)}% by {modality} on {_day(m.date)}"
         parts.append(_marker(m.modality, s.x(m.date), s.y(m.value), label))
 
     latest = ordered[-1]
     description = (
-        f"{len(ordered)} LVEF measurements from {ordered[0].date} to {latest.date}; latest "
-        f"{latest.value}% on {latest.date}"
-        + (f"; baseline {baseline.value}% on {baseline.date}" if baseline else "; no baseline")
-        + f"; lower limit of normal {lln}%. "
-        + "; ".join(f"{m.date}: {m.value}% ({MODALITY_NAMES.get(m.modality)})" for m in ordered)
+        f"{len(ordered)} LVEF measurements from {_day(ordered[0].date)} to {_day(latest.date)}; "
+        f"latest {_num(latest.value)}% on {_day(latest.date)}"
+        + (
+            f"; baseline {_num(baseline.value)}% on {_day(baseline.date)}"
+            if baseline
+            else "; no baseline"
+        )
+        + f"; lower limit of normal {_num(lln)}%. "
+        + "; ".join(
+            f"{_day(m.date)}: {_num(m.value)}% ({MODALITY_NAMES.get(m.modality)})" for m in ordered
+        )
         + "."
     )
     svg = (
@@ -184,6 +192,12 @@ def lvef_chart(
         f'<desc id="lvef-chart-desc">{escape(description)}</desc>' + "".join(parts) + "</svg>"
     )
     return mark_safe(svg)  # noqa: S308 - every text inside is escaped or generated
+
+
+def _num(value) -> str:
+    from tracker.labels import number
+
+    return number(value)
 
 
 def _falls(profile: Profile) -> dict[Decimal, str]:

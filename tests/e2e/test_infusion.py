@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.factories import HoldFactory, LvefFactory
 from tracker.models import Infusion
+from tracker.monitoring.wording import day
 
 
 def test_infusion_on_hold_is_warned_about_and_saved_only_when_confirmed(
@@ -50,7 +51,7 @@ def test_infusion_on_hold_is_warned_about_and_saved_only_when_confirmed(
         nurse,
     )
     newest = page.locator('table.history tbody tr[data-kind="infusions"]').first
-    expect(newest).to_contain_text(today.strftime("%d %b %Y"))
+    expect(newest).to_contain_text(day(today))  # "2 Dec 2026" (issue 13 item 5)
     expect(newest).to_contain_text("360")
 
 

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 DANGER = "danger"
 WARNING = "warning"
 INFO = "info"
-SEVERITIES = (DANGER, WARNING, INFO)
+# A permanent fact about the patient's past treatment (C1-C3): information, not an alarm, so it
+# reads grey ("secondary" is the badge colour it is shown in; issue 13 item 7).
+FACT = "secondary"
+SEVERITIES = (DANGER, WARNING, INFO, FACT)
+# Flags that ask someone to do something: with one of them a "continue" is not shown as green
+# (issue 13 item 8).
+ACTION_SEVERITIES = (DANGER, WARNING)
 
 US_MONITORING = "US label, Cardiac monitoring"
 US_DOSE = "US label, Dose modifications for cardiomyopathy"
@@ -189,7 +195,7 @@ _ALL = (
         "ANTHRACYCLINE_EXPOSURE",
         "C1",
         US_BOXED,
-        WARNING,
+        FACT,
         "Anthracycline exposure",
         "The patient has had anthracycline chemotherapy (for example doxorubicin), which adds to "
         "the risk of heart damage. Keep to the monitoring schedule.",
@@ -198,7 +204,7 @@ _ALL = (
         "CYCLOPHOSPHAMIDE_EXPOSURE",
         "C2",
         US_BOXED,
-        WARNING,
+        FACT,
         "Cyclophosphamide exposure",
         "The patient has had cyclophosphamide, which adds to the risk of heart damage. Keep to "
         "the monitoring schedule.",
@@ -207,7 +213,7 @@ _ALL = (
         "ANTHRACYCLINE_AND_CYCLOPHOSPHAMIDE",
         "C3",
         US_BOXED,
-        DANGER,
+        FACT,
         "Anthracycline and cyclophosphamide",
         "The patient has had both an anthracycline and cyclophosphamide (as in the AC regimen), "
         "the highest-risk group for heart damage. Monitor the heart closely.",
@@ -261,3 +267,40 @@ _ALL = (
 )
 
 FLAGS: dict[str, Flag] = {flag.code: flag for flag in _ALL}
+
+# The order in which people read the flags (issue 13 item 7): what stops the next dose first,
+# then what must be booked or checked, then information, and the permanent exposure facts
+# (C1-C3) last. Display only: the report keeps ``PatientStatus.flags`` sorted by code.
+URGENCY = (
+    "LVEF_SEVERE",
+    "LVEF_HOLD_CRITERIA",
+    "PERSISTENT_DECLINE",
+    "HOLD_NOT_ACTIONED",
+    "INFUSION_DURING_HOLD",
+    "REPEATED_HOLDS",
+    "CONCURRENT_ANTHRACYCLINE",
+    "BASELINE_MISSING",
+    "ASSESSMENT_OVERDUE",
+    "LVEF_BELOW_LLN",
+    "GLS_DECLINE",
+    "LVEF_REPEAT_DUE",
+    "BASELINE_BELOW_LLN",
+    "BASELINE_LOW_NORMAL",
+    "BASELINE_BEFORE_ANTHRACYCLINE",
+    "ANTHRACYCLINE_AFTER_HER2",
+    "RELOAD_DOSE_DUE",
+    "HIGH_CUMULATIVE_ANTHRACYCLINE",
+    "RESUME_CRITERIA_MET",
+    "ASSESSMENT_DUE_SOON",
+    "MODALITY_MISMATCH",
+    "ANTHRACYCLINE_DOSE_UNKNOWN",
+    "ANTHRACYCLINE_AND_CYCLOPHOSPHAMIDE",
+    "ANTHRACYCLINE_EXPOSURE",
+    "CYCLOPHOSPHAMIDE_EXPOSURE",
+)
+_RANK = {code: index for index, code in enumerate(URGENCY)}
+
+
+def by_urgency(flags):
+    """Flags (or codes) most urgent first; an unranked code after the ranked ones."""
+    return sorted(flags, key=lambda f: _RANK.get(getattr(f, "code", f), len(_RANK)))

@@ -1,7 +1,7 @@
 """Every read the pages, commands and API need, with bounded queries (issue 10 item 1: one module
 per concern, re-exported so that `selectors.worklist(...)` reads as before)."""
 
-from .history import ChangeEntry, patient_change_history, patient_views
+from .history import ChangeEntry, patient_change_history, patient_views, record_name
 from .records import (
     EvaluatedPatient,
     active_patients,
@@ -56,6 +56,7 @@ __all__ = [
     "patient_history",
     "patient_timeline",
     "patient_views",
+    "record_name",
     "rule_settings",
     "search",
     "stored_row",

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.text import capfirst
 
 from tracker import records as rt
+from tracker.labels import number
 from tracker.models import (
     Patient,
     TreatmentCourse,
 )
+from tracker.monitoring.wording import day
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,66 @@ HISTORY_SKIP = {
 }
 
 
+def _shown(field, value) -> str:
+    """A stored value as people read it (issue 13 item 9): the choice's label, yes/no, "18 Mar
+    2026", 423 not 423.00, and a dash for nothing."""
+    if value is None or value == "":
+        return "\u2014"
+    if isinstance(field, models.BooleanField):
+        return "yes" if value else "no"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{day(value)} {value:%H:%M}"
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, Decimal | float):
+        return number(value)
+    return str(value)
+
+
+def _change(version, before, field) -> str:
+    if field.is_relation:
+        # A moved record (another course or patient): name the record, not its key.
+        def related(v):
+            try:
+                return getattr(v, field.name)
+            except ObjectDoesNotExist:  # a related row gone from the live table
+                return getattr(v, field.attname)
+
+        old, new = related(before), related(version)
+        old = "\u2014" if old is None else record_name(old)
+        new = "\u2014" if new is None else record_name(new)
+    else:
+        old = _shown(field, getattr(before, field.attname))
+        new = _shown(field, getattr(version, field.attname))
+    return f"{capfirst(field.verbose_name)}: {old} \u2192 {new}"
+
+
+def record_name(obj) -> str:
+    """The record in words, with dates as people read them (the models' __str__ is ISO)."""
+    name = type(obj).__name__.removeprefix("Historical")
+
+    def shown(attr):
+        return _shown(obj._meta.get_field(attr), getattr(obj, attr))
+
+    if name == "Patient":
+        return f"{obj.mrn} {obj.family_name}, {obj.given_name}"
+    if name == "TreatmentCourse":
+        return f"{shown('agent')} ({obj.intent}) from {shown('planned_start')}"
+    if name == "Infusion":
+        return f"{shown('date')}, {shown('dose_mg')} mg"
+    if name == "TreatmentHold":
+        until = f" to {shown('end')}" if obj.end else ""
+        return f"{shown('reason')} hold from {shown('start')}{until}"
+    if name == "LvefMeasurement":
+        return f"{shown('value')}% by {shown('modality')}, {shown('date')}"
+    if name == "CoTreatment":
+        return f"{shown('drug')} from {shown('start')}"
+    return str(obj)
+
+
 def patient_change_history(patient: Patient) -> list[ChangeEntry]:
     """Every version of every record of the patient (django-simple-history), newest first, with
     what changed; one query per table."""
@@ -54,7 +123,7 @@ def patient_change_history(patient: Patient) -> list[ChangeEntry]:
             "history_date", "history_id"
         ):
             fields = [
-                f.attname
+                f
                 for f in version.instance_type._meta.concrete_fields
                 if f.attname not in HISTORY_SKIP and f.name not in HISTORY_SKIP
             ]
@@ -63,9 +132,9 @@ def patient_change_history(patient: Patient) -> list[ChangeEntry]:
                 kind, changes = "created", []
             else:
                 changes = [
-                    f"{name.replace('_', ' ')}: {getattr(before, name)} → {getattr(version, name)}"
-                    for name in fields
-                    if getattr(before, name) != getattr(version, name)
+                    _change(version, before, f)
+                    for f in fields
+                    if getattr(before, f.attname) != getattr(version, f.attname)
                 ]
                 kind = (
                     "entered in error"
@@ -77,7 +146,7 @@ def patient_change_history(patient: Patient) -> list[ChangeEntry]:
                 ChangeEntry(
                     version.history_date,
                     (user.get_full_name() or user.get_username()) if user else "unknown",
-                    f"{label}: {version.instance}",
+                    f"{label}: {record_name(version)}",
                     kind,
                     changes,
                 )

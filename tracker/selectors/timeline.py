@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker import monitoring
+from tracker.labels import number
 from tracker.models import (
     CoTreatment,
     Infusion,
@@ -14,6 +15,7 @@ from tracker.models import (
     TreatmentCourse,
     TreatmentHold,
 )
+from tracker.monitoring.wording import day
 
 from .records import _record_of, load_records, rule_settings
 
@@ -85,11 +87,15 @@ def patient_history(patient: Patient) -> PatientHistory:
         if course.end_date:
             entries.append(
                 HistoryEntry(
-                    course.end_date, "courses", "Course end", f"{agent} {course.end_reason}", course
+                    course.end_date,
+                    "courses",
+                    "Course end",
+                    f"{agent}: {course.get_end_reason_display().lower()}",
+                    course,
                 )
             )
         for infusion in course.infusions.all():
-            details = [f"{infusion.dose_mg} mg"]
+            details = [f"{number(infusion.dose_mg)} mg"]
             if infusion.loading_dose:
                 details.append("loading dose")
             if infusion.duration_minutes:
@@ -100,20 +106,20 @@ def patient_history(patient: Patient) -> PatientHistory:
                 HistoryEntry(infusion.date, "infusions", "Infusion", ", ".join(details), infusion)
             )
         for hold in course.holds.all():
-            until = f" until {hold.end}" if hold.end else " (open)"
+            until = f" until {day(hold.end)}" if hold.end else " (open)"
             entries.append(
                 HistoryEntry(hold.start, "holds", "Hold", f"{hold.reason} hold{until}", hold)
             )
     for m in measurements:
-        gls = f", GLS {m.gls}%" if m.gls is not None else ""
+        gls = f", GLS {number(m.gls)}%" if m.gls is not None else ""
         entries.append(
             HistoryEntry(
-                m.date, "lvef", "LVEF", f"{m.value}% by {m.get_modality_display()}{gls}", m
+                m.date, "lvef", "LVEF", f"{number(m.value)}% by {m.get_modality_display()}{gls}", m
             )
         )
     for t in cotreatments:
-        dose = f", {t.cumulative_dose_mg_m2} mg/m²" if t.cumulative_dose_mg_m2 else ""
-        until = f" to {t.end}" if t.end else ""
+        dose = f", {number(t.cumulative_dose_mg_m2)} mg/m²" if t.cumulative_dose_mg_m2 else ""
+        until = f" to {day(t.end)}" if t.end else ""
         entries.append(
             HistoryEntry(
                 t.start, "cotreatments", "Co-treatment", f"{t.get_drug_display()}{until}{dose}", t

@@ -7,7 +7,18 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from tracker.labels import PHASE_LABELS, RECOMMENDATION_LABELS, RISK_LABELS, STATUS_LABELS
+from tracker.labels import (
+    CONTINUE_BUT,
+    HELD_BUT,
+    PHASE_LABELS,
+    RECOMMENDATION_LABELS,
+    RISK_LABELS,
+    STATUS_LABELS,
+    number,
+    points,
+)
+from tracker.monitoring.flags import ACTION_SEVERITIES, FLAGS, by_urgency
+from tracker.monitoring.wording import day as _wording_day
 
 register = template.Library()
 
@@ -58,7 +69,7 @@ def flag_list(flags, compact=False, texts=None):
     (PatientStatus.flag_texts: plain words, the rule id after them), else its definition."""
     texts = texts or {}
     return {
-        "flags": [(flag, texts.get(flag.code)) for flag in flags],
+        "flags": [(flag, texts.get(flag.code)) for flag in by_urgency(flags)],
         "compact": compact,
     }
 
@@ -79,6 +90,20 @@ def percent(value):
     return text[:-2] if text.endswith(".0") else text
 
 
+@register.filter
+def record_name(record):
+    """A record in words with dates as people read them (the models' __str__ is ISO)."""
+    from tracker.selectors.history import record_name as name
+
+    return name(record) if record is not None else ""
+
+
+@register.filter
+def day(value):
+    """18 Mar 2026: the one date format people read (issue 13 item 5); ISO only in CSV/JSON."""
+    return _wording_day(value) if value else ""
+
+
 @register.simple_tag
 def lvef_change(drop):
     """The change from baseline in words: a negative drop is a rise."""
@@ -86,9 +111,55 @@ def lvef_change(drop):
         return ""
     if drop < 0:
         return format_html(
-            '<span class="small text-success">up {} pts from baseline</span>', percent(-drop)
+            '<span class="small text-success">up {} from baseline</span>', points(-drop)
         )
-    return format_html('<span class="small">drop {} pts</span>', percent(drop))
+    return format_html('<span class="small">drop {}</span>', points(drop))
+
+
+class ShownRecommendation:
+    """The recommendation as shown: never a green "Continue" while a flag asks for action or
+    treatment is held (issue 13 item 8); ``but`` says why in words."""
+
+    def __init__(self, status):
+        value = status.recommendation
+        self.label, self.colour = RECOMMENDATION_LABELS.get(value, (value, "secondary"))
+        self.but = ""
+        if value == "continue":
+            if status.phase == "held":
+                self.but = HELD_BUT
+            else:
+                asking = [
+                    FLAGS[code]
+                    for code in by_urgency(status.flags)
+                    if code in FLAGS and FLAGS[code].severity in ACTION_SEVERITIES
+                ]
+                reasons = []
+                for flag in asking:
+                    reason = CONTINUE_BUT.get(flag.code, f"see \u201c{flag.title}\u201d")
+                    if reason not in reasons:
+                        reasons.append(reason)
+                # The two most urgent, so that the sentence stays readable; the flags list all.
+                self.but = " and ".join(reasons[:2])
+            if self.but:
+                self.colour = "secondary"
+        self.text = f"{self.label} treatment \u2014 but {self.but}" if self.but else self.label
+
+
+@register.simple_tag
+def shown_recommendation(status):
+    return ShownRecommendation(status)
+
+
+@register.simple_tag
+def doxorubicin_line(status):
+    """The cumulative doxorubicin-equivalent dose (C5): "unknown" when an anthracycline has no
+    recorded dose, nothing at all without an anthracycline (issue 13 item 5)."""
+    if "ANTHRACYCLINE_DOSE_UNKNOWN" in status.flags:
+        return "doxorubicin-equivalent unknown"
+    anthracycline = {"ANTHRACYCLINE_EXPOSURE", "ANTHRACYCLINE_AND_CYCLOPHOSPHAMIDE"}
+    if status.doxorubicin_equivalent_mg_m2 or anthracycline & set(status.flags):
+        return f"doxorubicin-equivalent {number(status.doxorubicin_equivalent_mg_m2)} mg/m\u00b2"
+    return ""
 
 
 @register.simple_tag
@@ -101,7 +172,7 @@ def patient_rows(rows):
 
 
 def _day(value) -> str:
-    return value.strftime("%d %b %Y")
+    return _wording_day(value)
 
 
 def _plural(count: int, word: str) -> str:
@@ -144,18 +215,20 @@ def _patient_row(row, prefix: str) -> str:
             f'<li class="flag flag-{f.severity}" data-flag="{f.code}"><span class="badge '
             f'text-bg-{f.severity}">{e(f.title)}</span><span class="visually-hidden">'
             f"{e(f.explanation)}</span></li>"
-            for f in row.flag_details
+            for f in by_urgency(row.flag_details)
         )
         flags = f'<ul class="list-unstyled mb-0 flag-list">{items}</ul>'
     else:
         flags = '<span class="text-muted small">No flags</span>'
+    shown = ShownRecommendation(s)
+    but = f'<div class="small">{e(shown.text)}</div>' if shown.but else ""
     mrn = e(row.mrn)
     return (
         f'<tr data-mrn="{mrn}">\n<td><a href="{url}" class="fw-semibold">{mrn}</a></td>\n'
         f'<td><a href="{url}">{e(row.name)}</a></td>\n<td>{e(phase_label(s.phase))}</td>\n'
         f"<td>{due}</td>\n<td>{lvef}</td>\n"
-        f'<td><span class="badge text-bg-{recommendation_colour(s.recommendation)}">'
-        f"{e(recommendation_label(s.recommendation))}</span>{risk}</td>\n<td>{flags}</td></tr>"
+        f'<td><span class="badge text-bg-{shown.colour}">'
+        f"{e(shown.label)}</span>{but}{risk}</td>\n<td>{flags}</td></tr>"
     )
 
 
@@ -183,7 +256,8 @@ def history_rows(entries, mrn, changeable):
         actions = ""
         if record.entered_in_error:
             by = _person(record.entered_in_error_by)
-            when = timezone.localtime(record.entered_in_error_at).strftime("%d %b %Y %H:%M")
+            at = timezone.localtime(record.entered_in_error_at)
+            when = f"{_day(at)} {at:%H:%M}"
             error = (
                 f'<div class="small text-danger">Entered in error: '
                 f"{e(record.entered_in_error_reason)} ({e(by) + ', ' if by else ''}{when})</div>"

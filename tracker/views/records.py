@@ -83,7 +83,9 @@ def record_create(request, mrn, kind, course_id=None):
                 request, form, lambda _: record_type.create(actor=request.user, **owner, **data)
             )
             if saved:
-                messages.success(request, f"{_capitalised(title)} recorded: {saved}.")
+                messages.success(
+                    request, f"{_capitalised(title)} recorded: {selectors.record_name(saved)}."
+                )
                 return redirect("tracker:patient", mrn=patient.mrn)
             warnings = []
     _form_viewed(request, patient, f"new {title}")
