@@ -209,3 +209,14 @@ def _falls(profile: Profile) -> dict[Decimal, str]:
         if fall is not None and fall > 0:
             falls.setdefault(fall, f"{test.source}: {test.rule}")
     return falls
+
+
+def band_legend(profile: Profile | None) -> str:
+    """The chart's decline bands in words, for the legend under it: the lighter band from the
+    smallest fall, the darker one beyond the largest (H1, the patient's rule profile)."""
+    profile = profile or TRASTUZUMAB_US
+    falls = sorted(_falls(profile).items())
+    if not falls:
+        return ""
+    parts = [f"{fall} points or more below baseline ({text})" for fall, text in falls]
+    return f"Shaded bands ({profile.name}): " + "; ".join(parts) + "."

@@ -51,3 +51,11 @@ def test_enhertu_bands_are_its_own_falls_not_trastuzumabs():
     svg = _chart(profile_for("trastuzumab_deruxtecan", "metastatic", "us_label"))
     assert "16 points" not in svg
     assert "more than 20 points" in svg or "20 points" in svg
+
+
+def test_the_legend_names_the_profile_and_its_falls():
+    legend = charts.band_legend(profile_for("trastuzumab_emtansine", "adjuvant", "us_label"))
+    assert legend.startswith("Shaded bands (Kadcyla")
+    assert "10 points or more below baseline" in legend and "16 points" not in legend
+    us = charts.band_legend(None)
+    assert "10 points or more" in us and "16 points or more" in us

@@ -140,6 +140,7 @@ class Timeline:
     chart: str
     lln: object
     today: date
+    chart_legend: str = ""
 
     @property
     def courses(self):
@@ -162,7 +163,8 @@ def patient_timeline(patient: Patient, today: date) -> Timeline:
         as_of=today,
         profile=_profile(status, rules),
     )
-    return Timeline(patient, history, status, chart, rules.lln, today)
+    legend = charts.band_legend(_profile(status, rules))
+    return Timeline(patient, history, status, chart, rules.lln, today, legend)
 
 
 def _profile(status, rules):

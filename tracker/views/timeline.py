@@ -30,6 +30,7 @@ def patient_timeline(request, mrn):
             "status": timeline.status,
             "flags": timeline.status.flag_details,
             "chart": timeline.chart,
+            "chart_legend": timeline.chart_legend,
             "history": timeline.history,
             "courses": timeline.courses,
             "lln": timeline.lln,
