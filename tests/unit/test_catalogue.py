@@ -54,6 +54,10 @@ def test_numbers_come_from_the_rule_modules():
     assert "250 mg/m²" in catalogue.BY_ID["C5"].explanation
     assert "more than 3 times" in catalogue.BY_ID["H4"].explanation
     assert catalogue.BY_ID["CTRCD grade"].anchor == "rule-CTRCD"
+    # Profile numbers are read from the profiles.
+    assert "28 days on the US label, 21 days on the EU SmPC" in catalogue.BY_ID["S3"].explanation
+    assert "a fall of 16 points or more" in catalogue.BY_ID["H1"].explanation
+    assert "(Kadcyla and Enhertu only)" in catalogue.BY_ID["L5"].explanation
 
 
 def test_sections_are_in_the_spec_order_and_each_has_rules():

@@ -19,9 +19,11 @@ from .lvef import (
     CTRCD_MODERATE_DROP,
     CTRCD_SEVERE_BELOW,
     GLS_DECLINE_PERCENT,
+    HOLD_DROP,
+    HOLD_DROP_BELOW_LLN,
     SEVERE_BELOW,
 )
-from .profiles import ESC_SEVERE, TRASTUZUMAB_US, Discontinue
+from .profiles import ESC_SEVERE, PROFILES, TRASTUZUMAB_EU, TRASTUZUMAB_US, Discontinue
 from .rule_settings import DEFAULT_SETTINGS
 from .schedule import (
     COMPLETION_WINDOW_DAYS,
@@ -54,6 +56,10 @@ _DUE_SOON = DEFAULT_SETTINGS.due_soon_days
 _WEEKLY = SCHEDULE_INTERVAL_DAYS[Schedule.WEEKLY]
 _THREE_WEEKLY = SCHEDULE_INTERVAL_DAYS[Schedule.EVERY_3_WEEKS]
 _HOLDS_LIMIT = TRASTUZUMAB_US.repeated_holds_limit
+_US_DROP = HOLD_DROP
+# L5: the agents whose profiles have a repeat band ("Kadcyla, early-stage" -> "Kadcyla").
+_BAND_AGENTS = " and ".join(dict.fromkeys(p.name.split(",")[0] for p in PROFILES if p.repeat_band))
+_US_DROP_BELOW_LLN = HOLD_DROP_BELOW_LLN
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +104,8 @@ RULES = (
         "No baseline scan",
         US_LABEL,
         "B2: when there is no baseline scan and the patient is planned, active or held, the "
-        "tracker asks for one at once, because later scans cannot be compared without it.",
+        "tracker flags it so that one is done at once, because later scans cannot be compared "
+        "without it.",
         ("BASELINE_MISSING",),
     ),
     Rule(
@@ -147,9 +154,10 @@ RULES = (
         "Repeat scan after a decline",
         AGENT_LABEL,
         "S3: when a cardiac hold is open, or the latest LVEF meets the hold criteria, or lies in "
-        "the repeat band, the repeat scan is due after the recheck interval set by the patient's "
-        "rule profile (for example 4 weeks on the US label, 3 weeks on the EU SmPC), and this "
-        "replaces the usual schedule until treatment ends.",
+        "the repeat band, the repeat scan is due the recheck interval after the latest scan, by "
+        f"the patient's rule profile (for example {TRASTUZUMAB_US.recheck_days} days on the US "
+        f"label, {TRASTUZUMAB_EU.recheck_days} days on the EU SmPC), and this replaces the usual "
+        "schedule until treatment ends; with a hold open and no scan at all, it is due at once.",
     ),
     Rule(
         "S4",
@@ -201,7 +209,7 @@ RULES = (
         "L3",
         DECLINE,
         "Different scan type",
-        ESC_2022,
+        US_LABEL,
         "L3: the latest scan is of another type than the baseline (echo, MUGA or cardiac MRI), so "
         "the fall is measured across methods and should be confirmed with the baseline's method.",
         ("MODALITY_MISMATCH",),
@@ -222,7 +230,7 @@ RULES = (
         "Repeat band",
         AGENT_LABEL,
         "L5: for active or held patients, an LVEF in the repeat band of the patient's rule "
-        "profile (Kadcyla and Enhertu only) lets treatment continue but asks for a repeat scan "
+        f"profile ({_BAND_AGENTS} only) lets treatment continue but asks for a repeat scan "
         "within 3 weeks.",
         ("LVEF_REPEAT_DUE",),
     ),
@@ -243,9 +251,10 @@ RULES = (
         "Hold criteria met",
         AGENT_LABEL,
         "H1: the latest LVEF meets the hold criteria of the patient's rule profile (for "
-        "example, on the US label, a fall of 16 points or more from baseline, or a fall of 10 "
-        "points or more to below normal; for every profile without its own threshold, "
-        f"a new fall to below {ESC_SEVERE.below}%), so the next dose should be held.",
+        f"example, on the US label, a fall of {_US_DROP} points or more from baseline, or a fall "
+        f"of {_US_DROP_BELOW_LLN} points or more to below normal; for every profile without its "
+        f"own threshold, a new fall to below {ESC_SEVERE.below}%), so the next dose should be "
+        "held.",
         ("LVEF_HOLD_CRITERIA",),
     ),
     Rule(
@@ -282,9 +291,9 @@ RULES = (
         DECLINE,
         "Infusion given despite a decline or during a hold",
         AGENT_LABEL,
-        "H5: an infusion given when the latest scan before it met the hold criteria and no "
-        "cardiac hold was started is flagged, and so is an infusion given while a hold (of any "
-        "reason) was open.",
+        "H5: an infusion given when the latest scan on or before its date met the hold criteria "
+        "and no cardiac hold was started is flagged, and so is an infusion given while a hold "
+        "(of any reason) was open.",
         ("HOLD_NOT_ACTIONED", "INFUSION_DURING_HOLD"),
     ),
     Rule(
