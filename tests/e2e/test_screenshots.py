@@ -116,7 +116,7 @@ def test_every_page(demo_clinic, nurse, oncologist, superuser, page, live_server
 
     page.goto(f"{url}/flags/")
     expect(page.locator("tbody tr")).not_to_have_count(0)
-    shoot("flags", "What the flags mean")
+    shoot("flags", "How the tracker decides")
     page.goto(f"{url}/accounts/password_change/")
     shoot("password-change", "Change your password")
     page.goto(f"{url}/patients/NOSUCH/")
