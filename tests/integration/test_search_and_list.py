@@ -158,3 +158,15 @@ def test_navbar_marks_the_current_page(nurse_client, url, label):
     assert len(current) == 2, "exactly one current link"
     assert current[1].split("</a>", 1)[0].split(">", 1)[1].startswith(label)
     assert 'nav-link active" aria-current="page"' in page
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_sorted_searched_list_query_count_is_bounded(
+    viewer_client, django_assert_max_num_queries, n
+):
+    for i in range(n):
+        active_patient(f"P{i:03d}", family_name="Zoë", latest=Decimal("55"))
+    # The patient list's 13 (tests/integration/test_views.py) + 1: the exact-MRN look-up.
+    with django_assert_max_num_queries(14):
+        page = _names(viewer_client.get("/patients/", {"q": "zoe", "sort": "-latest_lvef"}))
+    assert f"{n} patients" in page
