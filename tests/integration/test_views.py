@@ -81,7 +81,8 @@ def test_worklist_sections_and_most_overdue_first(oncologist_client):
 def test_worklist_search(oncologist_client):
     overdue_patient("OVER-5", 5)
     p = overdue_patient("OVER-40", 40)
-    Patient.objects.filter(pk=p.pk).update(family_name="Lovelace")
+    p.family_name = "Lovelace"
+    p.save()  # through save(): it sets the search key (issue 13 item 13)
     page = oncologist_client.get("/", {"q": "lovel"}).content.decode()
     assert "OVER-40" in page and "OVER-5" not in page
     assert "matching “lovel”" in page

@@ -29,6 +29,7 @@ from tracker.models import (
     TreatmentCourse,
     TreatmentHold,
 )
+from tracker.models.clinical import search_key
 from tracker.records import REGISTRY
 from tracker.validators import mrn_key
 
@@ -249,6 +250,10 @@ def validate_patient(v: Validation, raw, index, first_seen) -> PatientPlan | Non
     if values is None:
         return None
     plan = PatientPlan(v.model(Patient, values, path))
+    # The bulk insert bypasses Patient.save(): the search key is set here, as mrn_key is.
+    plan.record["search_key"] = search_key(
+        values.get("mrn") or "", values.get("given_name") or "", values.get("family_name") or ""
+    )
     _check_mrn_once_in_file(v, plan, values.get("mrn"), index, first_seen)
     dob = values.get("date_of_birth")
     for c_index, raw_course in v.items(values, "courses", path):

@@ -1,6 +1,8 @@
 """The clinical records: patients, courses, infusions, holds, LVEF, co-treatments. Every range of
 interchange.md is both a field validator and a database CHECK constraint."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -21,6 +23,23 @@ from tracker.validators import (
 
 from .base import ClinicalRecord, _choices, _in, _plausible_dates
 from .fields import ClinicalDecimalField, MrnField
+
+SEARCH_KEY_MAX_LENGTH = 700
+
+
+def search_text(value: str) -> str:
+    """Text as the search compares it (issue 13 item 13): NFKD without combining marks (Zoë =
+    Zoe), without punctuation (O'Connor = OConnor, "Foster," = Foster), case-folded."""
+    value = unicodedata.normalize("NFKD", value)
+    kept = (c for c in value if not unicodedata.combining(c) and unicodedata.category(c)[0] != "P")
+    return "".join(kept).casefold()
+
+
+def search_key(mrn: str, given_name: str, family_name: str) -> str:
+    """Patient.search_key: "mrn given family", each part through search_text."""
+    parts = (search_text(str(part or "")) for part in (mrn, given_name, family_name))
+    return " ".join(" ".join(part.split()) for part in parts)[:SEARCH_KEY_MAX_LENGTH]
+
 
 SEX_CHOICES = _choices(("female", "male", "other", "unknown"))
 
@@ -46,6 +65,9 @@ class Patient(ClinicalRecord):
     family_name = models.CharField(max_length=100)
     date_of_birth = models.DateField(validators=[plausible_date, in_the_past])
     sex = models.CharField(max_length=10, choices=SEX_CHOICES, default="unknown")
+    # MRN and names as the search compares them (search_key above); set on every save, and by
+    # the bulk import (interchange/validators.py), which bypasses save().
+    search_key = models.CharField(max_length=SEARCH_KEY_MAX_LENGTH, editable=False, db_index=True)
 
     history = HistoricalRecords()
 
@@ -70,6 +92,10 @@ class Patient(ClinicalRecord):
         if isinstance(self.mrn, str):
             self.mrn = normalise_mrn(self.mrn)
             self.mrn_key = mrn_key(self.mrn)
+        self.search_key = search_key(self.mrn, self.given_name, self.family_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"mrn", "given_name", "family_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
         super().save(*args, **kwargs)
 
     def clean_fields(self, exclude=None):
@@ -77,7 +103,8 @@ class Patient(ClinicalRecord):
             self.mrn = normalise_mrn(self.mrn)
             self.mrn_key = mrn_key(self.mrn)
         # The key is derived: errors speak of the MRN only.
-        super().clean_fields(exclude={*(exclude or ()), "mrn_key"})
+        self.search_key = search_key(self.mrn, self.given_name, self.family_name)
+        super().clean_fields(exclude={*(exclude or ()), "mrn_key", "search_key"})
 
     def validate_constraints(self, exclude=None):
         # The key follows the MRN: it is checked exactly when the MRN is (a form leaves mrn_key

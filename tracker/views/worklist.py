@@ -7,9 +7,10 @@ import unicodedata
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from tracker import forms, selectors, services
+from tracker.selectors.search import exact_mrn
 
 from .common import PAGE_SIZE, _listed, _search_query
 from .common import require as _require
@@ -26,6 +27,8 @@ def worklist(request):
         # Never the whole worklist in place of the search that was asked for (issue 9 #11).
         messages.error(request, "The CSV was not downloaded.")
         as_csv = False
+    if query and not as_csv and (patient := exact_mrn(query)):
+        return redirect("tracker:patient", mrn=patient.mrn)  # a scanned wristband (issue 13)
     sections, counts = selectors.worklist(
         today, query, limit=None if as_csv else selectors.SECTION_ROWS
     )
