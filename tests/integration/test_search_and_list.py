@@ -150,7 +150,8 @@ def test_see_all_keeps_section_title_description_and_order(viewer_client):
 
 
 @pytest.mark.parametrize(
-    ("url", "label"), [("/", "Worklist"), ("/patients/", "Patients"), ("/flags/", "Flags")]
+    ("url", "label"),
+    [("/", "Worklist"), ("/patients/", "Patients"), ("/flags/", "How the tracker decides")],
 )
 def test_navbar_marks_the_current_page(nurse_client, url, label):
     page = _names(nurse_client.get(url))
