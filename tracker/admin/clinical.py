@@ -215,8 +215,20 @@ class TreatmentCourseAdmin(ClinicalAdmin):
     inlines = [InfusionInline, HoldInline]
 
 
+class CourseRecordAdmin(ClinicalAdmin):
+    """Infusions and holds belong to a course: shown, searched and picked by its patient."""
+
+    list_select_related = ("course__patient",)
+    search_fields = ("course__patient__mrn", "course__patient__family_name")
+    raw_id_fields = ("course",)
+
+    @admin.display(description="MRN", ordering="course__patient__mrn")
+    def patient_mrn(self, obj):
+        return obj.course.patient.mrn
+
+
 @admin.register(Infusion)
-class InfusionAdmin(ClinicalAdmin):
+class InfusionAdmin(CourseRecordAdmin):
     list_display = (
         "date",
         "patient_mrn",
@@ -226,29 +238,15 @@ class InfusionAdmin(ClinicalAdmin):
         "reaction",
         "entered_in_error",
     )
-    list_select_related = ("course__patient",)
-    search_fields = ("course__patient__mrn", "course__patient__family_name")
     list_filter = ("course__agent", "reaction", "loading_dose", "entered_in_error")
     date_hierarchy = "date"
-    raw_id_fields = ("course",)
-
-    @admin.display(description="MRN", ordering="course__patient__mrn")
-    def patient_mrn(self, obj):
-        return obj.course.patient.mrn
 
 
 @admin.register(TreatmentHold)
-class TreatmentHoldAdmin(ClinicalAdmin):
+class TreatmentHoldAdmin(CourseRecordAdmin):
     list_display = ("patient_mrn", "start", "end", "reason", "entered_in_error")
-    list_select_related = ("course__patient",)
-    search_fields = ("course__patient__mrn", "course__patient__family_name")
     list_filter = ("reason", "entered_in_error")
     date_hierarchy = "start"
-    raw_id_fields = ("course",)
-
-    @admin.display(description="MRN", ordering="course__patient__mrn")
-    def patient_mrn(self, obj):
-        return obj.course.patient.mrn
 
 
 @admin.register(LvefMeasurement)

@@ -154,6 +154,8 @@ def patient_timeline(patient: Patient, today: date) -> Timeline:
     record = history.record
     rules = rule_settings()
     status = monitoring.evaluate(record, today, rules)
+    # The profile the evaluation applied (section 4), by its key: chosen once, by the rules.
+    profile = PROFILES_BY_KEY.get(status.profile)
     chart = charts.lvef_chart(
         measurements=[m for m in record.lvef if m.date <= today],
         baseline=status.baseline,
@@ -161,14 +163,10 @@ def patient_timeline(patient: Patient, today: date) -> Timeline:
         holds=[(h.start, h.end, h.reason) for c in record.courses for h in c.holds],
         infusions=[i.date for c in record.courses for i in c.infusions],
         as_of=today,
-        profile=_profile(status, rules),
+        profile=profile,
     )
-    legend = charts.band_legend(_profile(status, rules))
+    legend = charts.band_legend(profile)
     return Timeline(patient, history, status, chart, rules.lln, today, legend)
 
 
-def _profile(status, rules):
-    course = status.course
-    if course is None:
-        return None
-    return monitoring.profile_for(course.agent, course.intent, rules.rule_set)
+PROFILES_BY_KEY = {profile.key: profile for profile in monitoring.PROFILES}
