@@ -3,9 +3,10 @@ the views (URL kinds, forms, titles), the services (updatable fields, owner link
 dates), the selectors (the mapping into the rules' dataclasses, the change history), the roles
 and the admin take what they would otherwise each list by hand.
 
-Adding a record type: its model (tracker/models/), an entry here, its form (tracker/forms.py),
-its create service (tracker/services/records.py), its import keys (tracker/interchange/) and, if
-the rules read it, a dataclass in tracker/monitoring/records.py — see docs/architecture.md.
+Adding a record type: its model (tracker/models/), an entry here (its admin comes from it), its
+form (tracker/forms.py), its create service (tracker/services/records.py), its add button and
+history line, its import keys (tracker/interchange/) and, if the rules read it, a dataclass in
+tracker/monitoring/records.py — the steps are in docs/architecture.md.
 """
 
 from __future__ import annotations
