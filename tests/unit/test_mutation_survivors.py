@@ -4,11 +4,14 @@ mutant it decides. The survivors read and found equivalent are listed in docs/te
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 from tracker.monitoring.flags import URGENCY, by_urgency
+from tracker.monitoring.profiles import KADCYLA_EARLY, PERJETA_EARLY, TRASTUZUMAB_EU, Test
 
 from .builders import (
     AS_OF,
@@ -97,3 +100,25 @@ def test_stable_until_reads_the_courses_after_one_entered_in_error():
     lvefs = [B, lvef("2026-05-20", 60)]
     assert run(record([given], lvefs)).stable_until == later
     assert run(record([in_error, given], lvefs)).stable_until == later
+
+
+# The profile's own tables test no LLN in these places today (EU SmPC "not the hold criteria",
+# Perjeta's "unless ESC severe", Kadcyla's repeat band), so the mutants that passed None for the
+# LLN there survived. The rule-set seam (issue 10 item 4) lets a profile state any bound: each
+# Profile method hands the LLN on to its tests.
+BELOW_LLN = Test("below_lln", below_lln=True)
+AT_LEAST_LLN = Test("at_least_lln", at_least_lln=True)
+LLN = Decimal(50)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(Decimal(49), False), (Decimal(50), True)])
+def test_profiles_hand_the_lln_to_their_tests(value, expected):
+    # H2 (recovered_is_not_hold; profiles.is_recovered__mutmut_3).
+    eu = replace(TRASTUZUMAB_EU, hold=(BELOW_LLN,))
+    assert eu.is_recovered(value, Decimal(0), LLN) is expected
+    # H2 (recovered_unless; is_recovered__mutmut_24).
+    unless = replace(PERJETA_EARLY, recovered_unless=(BELOW_LLN,))
+    assert unless.is_recovered(value, Decimal(0), LLN) is expected
+    # L5 (repeat band; in_repeat_band__mutmut_4).
+    band = replace(KADCYLA_EARLY, repeat_band=(AT_LEAST_LLN,))
+    assert band.in_repeat_band(value, Decimal(0), LLN) is expected
