@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup migrate lint format e2e clean lock mutate
+.PHONY: run test setup migrate lint format e2e clean lock mutate mutate-setup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,19 +54,24 @@ format: setup
 # pyproject.toml stays as it is. Installed into the venv on first use only.
 MUTATE_DIR := .mutate
 MUTMUT_VERSION := 3.8.1
-mutate: setup
+# `make mutate-setup` alone prepares .mutate/ for a run restricted to some mutants (docs/testing.md).
+mutate-setup: setup
 	$(BIN)/python -c "import mutmut" 2>/dev/null || \
 	  $(BIN)/python -m pip install --quiet "mutmut==$(MUTMUT_VERSION)"
 	rm -rf $(MUTATE_DIR) && mkdir -p $(MUTATE_DIR)/tracker $(MUTATE_DIR)/tests
 	cp tracker/__init__.py $(MUTATE_DIR)/tracker/ && cp -r tracker/monitoring $(MUTATE_DIR)/tracker/
 	cp tests/__init__.py $(MUTATE_DIR)/tests/ && cp -r tests/unit $(MUTATE_DIR)/tests/
+	# test_catalogue.py checks the rule catalogue against the spec's rule ids.
+	mkdir -p $(MUTATE_DIR)/docs && cp docs/clinical-rules.md $(MUTATE_DIR)/docs/
 	# Unit tests of files outside the rules package (docs, labels, devdata) have nothing to do here.
 	cd $(MUTATE_DIR)/tests/unit && rm -f test_docs_specs.py test_labels.py test_devdata_boundary.py
 	# [tool:pytest] makes the scratch copy pytest's root, so the project's pyproject.toml (Django
 	# settings, the real tracker/ on the path) is not found above it. The tests that read the
 	# rules' source text (flag codes, imports) would read the mutants' instead: left out here.
-	printf '[mutmut]\nsource_paths=tracker/\npytest_add_cli_args_test_selection=tests/unit/\npytest_add_cli_args=\n  -p\n  no:django\n  -q\n  --deselect=tests/unit/test_flags.py::test_engine_raises_only_catalogued_codes\n  --ignore=tests/unit/test_no_django.py\n\n[tool:pytest]\ntestpaths = tests/unit\n' \
+	printf '[mutmut]\nsource_paths=tracker/\nalso_copy=\n  docs/\npytest_add_cli_args_test_selection=tests/unit/\npytest_add_cli_args=\n  -p\n  no:django\n  -q\n  --deselect=tests/unit/test_flags.py::test_engine_raises_only_catalogued_codes\n  --ignore=tests/unit/test_no_django.py\n\n[tool:pytest]\ntestpaths = tests/unit\n' \
 	  > $(MUTATE_DIR)/setup.cfg
+
+mutate: mutate-setup
 	cd $(MUTATE_DIR) && ../$(BIN)/mutmut run --max-children $${MUTMUT_CHILDREN:-2}; \
 	  ../$(BIN)/mutmut results
 

@@ -3,9 +3,10 @@ the views (URL kinds, forms, titles), the services (updatable fields, owner link
 dates), the selectors (the mapping into the rules' dataclasses, the change history), the roles
 and the admin take what they would otherwise each list by hand.
 
-Adding a record type: its model (tracker/models/), an entry here, its form (tracker/forms.py),
-its create service (tracker/services/records.py), its import keys (tracker/interchange/) and, if
-the rules read it, a dataclass in tracker/monitoring/records.py — see docs/architecture.md.
+Adding a record type: its model (tracker/models/), an entry here (its admin comes from it), its
+form (tracker/forms.py), its create service (tracker/services/records.py), its add button and
+history line, its import keys (tracker/interchange/) and, if the rules read it, a dataclass in
+tracker/monitoring/records.py — the steps are in docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class RecordType:
     import_key: str | None  # the key of its list in interchange.md
     # The model fields that become the rules' dataclass (tracker.monitoring), in its order.
     rule_fields: tuple[str, ...] = ()
+    # What a list of these records shows, in order: the admin's inline rows and (free text
+    # aside) its change list columns; its filters and date drill-down come from these fields.
+    columns: tuple[str, ...] = ()
 
     @property
     def codename(self) -> str:
@@ -60,6 +64,10 @@ class RecordType:
     def create(self):
         return getattr(import_module("tracker.services"), self.create_name)
 
+    @property
+    def owner_model(self) -> type | None:
+        return None if self.owner is None else self.model._meta.get_field(self.owner).related_model
+
     def patient_of(self, record) -> Patient:
         if self.owner is None:
             return record
@@ -78,6 +86,7 @@ PATIENT = RecordType(
     form_name="PatientForm",
     create_name="patient_create",
     import_key="patients",
+    columns=("mrn", "family_name", "given_name", "date_of_birth", "sex"),
 )
 COURSE = RecordType(
     kind="courses",
@@ -91,6 +100,7 @@ COURSE = RecordType(
     create_name="course_create",
     import_key="courses",
     rule_fields=("agent", "intent", "schedule", "planned_start", "end_date", "end_reason"),
+    columns=("agent", "intent", "schedule", "planned_start", "end_date", "end_reason"),
 )
 INFUSION = RecordType(
     kind="infusions",
@@ -112,6 +122,7 @@ INFUSION = RecordType(
     create_name="infusion_create",
     import_key="infusions",
     rule_fields=("date", "dose_mg", "loading_dose", "duration_minutes"),
+    columns=("date", "dose_mg", "weight_kg", "duration_minutes", "loading_dose", "reaction"),
 )
 HOLD = RecordType(
     kind="holds",
@@ -125,6 +136,7 @@ HOLD = RecordType(
     create_name="hold_create",
     import_key="holds",
     rule_fields=("start", "end", "reason"),
+    columns=("start", "end", "reason", "notes"),
 )
 LVEF = RecordType(
     kind="lvef",
@@ -138,6 +150,7 @@ LVEF = RecordType(
     create_name="lvef_create",
     import_key="lvef",
     rule_fields=("date", "value", "modality", "gls"),
+    columns=("date", "value", "modality", "gls", "notes"),
 )
 COTREATMENT = RecordType(
     kind="cotreatments",
@@ -151,6 +164,7 @@ COTREATMENT = RecordType(
     create_name="cotreatment_create",
     import_key="cotreatments",
     rule_fields=("drug", "start", "end", "cumulative_dose_mg_m2"),
+    columns=("drug", "start", "end", "cumulative_dose_mg_m2"),
 )
 
 REGISTRY: tuple[RecordType, ...] = (PATIENT, COURSE, INFUSION, HOLD, LVEF, COTREATMENT)
@@ -161,6 +175,11 @@ _BY_MODEL = {t.model: t for t in REGISTRY}
 
 def of_kind(kind: str) -> RecordType | None:
     return PATIENT_RECORDS.get(kind)
+
+
+def owned_by(model: type) -> tuple[RecordType, ...]:
+    """The record types whose owner is a `model` (the admin's inlines), in registry order."""
+    return tuple(t for t in REGISTRY if t.owner_model is model)
 
 
 def of_model(model_or_record) -> RecordType:

@@ -17,7 +17,17 @@ from tests.factories import (
 )
 from tracker import services
 from tracker.admin.site import TrackerAdminSite
-from tracker.models import CLINICAL_MODELS, AuditEvent, LvefMeasurement, User
+from tracker.models import (
+    CLINICAL_MODELS,
+    AuditEvent,
+    CoTreatment,
+    Infusion,
+    LvefMeasurement,
+    Patient,
+    TreatmentCourse,
+    TreatmentHold,
+    User,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +263,45 @@ def test_every_record_type_of_the_registry_has_an_admin_without_delete(rf, admin
         model_admin = django_admin.site._registry.get(record_type.model)
         assert model_admin is not None, record_type.kind
         assert not model_admin.has_delete_permission(request), record_type.kind
+
+
+def test_the_admin_of_each_record_type_comes_from_its_registry_entry(rf, admin_user):
+    """Issue 10 item 2: the admin lists no record type by hand. Each entry's columns are its
+    change list (free text aside) and its inline rows under its owner; a search by the patient's
+    MRN and names; the mark-entered-in-error action."""
+    from django.contrib import admin as django_admin
+
+    from tracker.records import REGISTRY
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    for t in REGISTRY:
+        model_admin = django_admin.site._registry[t.model]
+        shown = [c for c in model_admin.list_display if c in t.columns]
+        assert shown == [c for c in t.columns if c != "notes"], t.kind
+        assert model_admin.list_display[-1] == "entered_in_error", t.kind
+        assert "mark_entered_in_error" in model_admin.get_actions(request), t.kind
+        mrn = "mrn" if t.owner is None else f"{t.patient_path}__mrn"
+        assert mrn in model_admin.search_fields, t.kind
+        if t.owner is not None:
+            owner_admin = django_admin.site._registry[t.owner_model]
+            (inline,) = [i for i in owner_admin.inlines if i.model is t.model]
+            assert inline.fields == (*t.columns, "entered_in_error"), t.kind
+    assert [i.model for i in django_admin.site._registry[Patient].inlines] == [
+        TreatmentCourse,
+        LvefMeasurement,
+        CoTreatment,
+    ]
+    assert [i.model for i in django_admin.site._registry[TreatmentCourse].inlines] == [
+        Infusion,
+        TreatmentHold,
+    ]
+
+
+def test_a_course_record_is_searched_and_filtered_by_its_patient_and_agent(admin_client):
+    patient = PatientFactory(mrn="Z9002", family_name="Hopper", given_name="Grace")
+    HoldFactory(course=CourseFactory(patient=patient))
+    HoldFactory(course=CourseFactory(patient=PatientFactory(mrn="Z9003", family_name="Other")))
+    response = admin_client.get("/admin/tracker/treatmenthold/", {"q": "Grace"})
+    assert response.status_code == 200
+    assert "Z9002" in response.content.decode() and "Z9003" not in response.content.decode()

@@ -6,7 +6,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import CourseFactory, HoldFactory, InfusionFactory, LvefFactory, PatientFactory
+from tests.factories import (
+    CoTreatmentFactory,
+    CourseFactory,
+    HoldFactory,
+    InfusionFactory,
+    LvefFactory,
+    PatientFactory,
+)
 from tracker import services
 from tracker.models import LvefMeasurement
 
@@ -93,6 +100,40 @@ def test_course_end_before_first_infusion_is_refused(nurse):
         )
     assert exc.value.message_dict == {
         "end_date": ["must be on or after the first infusion (2026-01-05)"]
+    }
+
+
+# Each record type's first clinical date (the registry's `dates`), made the patient's earliest.
+EARLIEST = {
+    "courses": lambda p, d: CourseFactory(patient=p, planned_start=d),
+    "infusions": lambda p, d: InfusionFactory(
+        course=CourseFactory(patient=p, planned_start=d), date=d
+    ),
+    "holds": lambda p, d: HoldFactory(
+        course=CourseFactory(patient=p, planned_start=date(2026, 3, 1)), start=d
+    ),
+    "lvef": lambda p, d: LvefFactory(patient=p, date=d),
+    "cotreatments": lambda p, d: CoTreatmentFactory(patient=p, start=d, end=None),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EARLIEST))
+@pytest.mark.parametrize(
+    ("birth", "refused"),
+    [(date(2025, 12, 19), False), (date(2025, 12, 20), False), (date(2025, 12, 21), True)],
+)
+def test_date_of_birth_against_every_record_types_earliest_date(nurse, kind, birth, refused):
+    """services._earliest_clinical_date reads every record type of the registry: the birth
+    date may be on the earliest record's date, not after it."""
+    patient = PatientFactory(date_of_birth=date(1960, 1, 1))
+    EARLIEST[kind](patient, date(2025, 12, 20))
+    if not refused:
+        services.record_update(patient, actor=nurse, date_of_birth=birth)
+        return
+    with pytest.raises(ValidationError) as exc:
+        services.record_update(patient, actor=nurse, date_of_birth=birth)
+    assert exc.value.message_dict == {
+        "date_of_birth": ["must not be after the patient's earliest clinical record (2025-12-20)"]
     }
 
 

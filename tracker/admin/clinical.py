@@ -5,20 +5,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import services
 from tracker.admin.actions import mark_entered_in_error
 from tracker.admin.audit import AuditedAdminMixin
-from tracker.models import (
-    CoTreatment,
-    Infusion,
-    LvefMeasurement,
-    Patient,
-    TreatmentCourse,
-    TreatmentHold,
-)
+from tracker.records import REGISTRY, RecordType, owned_by
 
 AUDIT_FIELDS = (
     "created_at",
@@ -145,81 +139,9 @@ class ClinicalInline(admin.TabularInline):
         return False
 
 
-class CourseInline(ClinicalInline):
-    model = TreatmentCourse
-    fields = (
-        "agent",
-        "intent",
-        "schedule",
-        "planned_start",
-        "end_date",
-        "end_reason",
-        "entered_in_error",
-    )
-
-
-class LvefInline(ClinicalInline):
-    model = LvefMeasurement
-    fields = ("date", "value", "modality", "gls", "notes", "entered_in_error")
-
-
-class CoTreatmentInline(ClinicalInline):
-    model = CoTreatment
-    fields = ("drug", "start", "end", "cumulative_dose_mg_m2", "entered_in_error")
-
-
-class InfusionInline(ClinicalInline):
-    model = Infusion
-    fields = (
-        "date",
-        "dose_mg",
-        "weight_kg",
-        "duration_minutes",
-        "loading_dose",
-        "reaction",
-        "entered_in_error",
-    )
-
-
-class HoldInline(ClinicalInline):
-    model = TreatmentHold
-    fields = ("start", "end", "reason", "notes", "entered_in_error")
-
-
-@admin.register(Patient)
-class PatientAdmin(ClinicalAdmin):
-    list_display = ("mrn", "family_name", "given_name", "date_of_birth", "sex", "entered_in_error")
-    search_fields = ("mrn", "family_name", "given_name")
-    list_filter = ("sex", "entered_in_error")
-    date_hierarchy = "date_of_birth"
-    inlines = [CourseInline, LvefInline, CoTreatmentInline]
-
-
-@admin.register(TreatmentCourse)
-class TreatmentCourseAdmin(ClinicalAdmin):
-    list_display = (
-        "patient",
-        "agent",
-        "intent",
-        "schedule",
-        "planned_start",
-        "end_date",
-        "end_reason",
-        "entered_in_error",
-    )
-    list_select_related = ("patient",)
-    search_fields = ("patient__mrn", "patient__family_name", "patient__given_name")
-    list_filter = ("agent", "intent", "schedule", "end_reason", "entered_in_error")
-    date_hierarchy = "planned_start"
-    autocomplete_fields = ("patient",)
-    inlines = [InfusionInline, HoldInline]
-
-
 class CourseRecordAdmin(ClinicalAdmin):
     """Infusions and holds belong to a course: shown, searched and picked by its patient."""
 
-    list_select_related = ("course__patient",)
-    search_fields = ("course__patient__mrn", "course__patient__family_name")
     raw_id_fields = ("course",)
 
     @admin.display(description="MRN", ordering="course__patient__mrn")
@@ -227,43 +149,59 @@ class CourseRecordAdmin(ClinicalAdmin):
         return obj.course.patient.mrn
 
 
-@admin.register(Infusion)
-class InfusionAdmin(CourseRecordAdmin):
-    list_display = (
-        "date",
-        "patient_mrn",
-        "dose_mg",
-        "duration_minutes",
-        "loading_dose",
-        "reaction",
-        "entered_in_error",
+# The per-record-type configuration comes from the registry (issue 10 item 2): a new entry in
+# tracker/records.py gets its admin, its inline under its owner and its columns from there.
+_PATIENT_NAME = ("mrn", "family_name", "given_name")
+# The column that names a record's owner: the patient itself, its patient, its course's patient.
+_OWNER_COLUMN = {None: (), "patient": ("patient",), "course": ("patient_mrn",)}
+_FILTER_BY_OWNER = {None: (), "patient": (), "course": ("course__agent",)}
+
+
+def _field(t: RecordType, name: str):
+    return t.model._meta.get_field(name)
+
+
+def inline_for(t: RecordType) -> type[ClinicalInline]:
+    return type(
+        f"{t.model.__name__}Inline",
+        (ClinicalInline,),
+        {"__module__": __name__, "model": t.model, "fields": (*t.columns, "entered_in_error")},
     )
-    list_filter = ("course__agent", "reaction", "loading_dose", "entered_in_error")
-    date_hierarchy = "date"
 
 
-@admin.register(TreatmentHold)
-class TreatmentHoldAdmin(CourseRecordAdmin):
-    list_display = ("patient_mrn", "start", "end", "reason", "entered_in_error")
-    list_filter = ("reason", "entered_in_error")
-    date_hierarchy = "start"
+def admin_for(t: RecordType) -> type[ClinicalAdmin]:
+    """The change list shows the owner, the columns but free text, and filters on every column
+    with a fixed set of values; it drills down by the first date among the columns."""
+    to_patient = "" if t.owner is None else f"{t.patient_path}__"
+    attrs = {
+        "__module__": __name__,
+        "list_display": (
+            *_OWNER_COLUMN[t.owner],
+            *(c for c in t.columns if c != "notes"),
+            "entered_in_error",
+        ),
+        "list_filter": (
+            *_FILTER_BY_OWNER[t.owner],
+            *(c for c in t.columns if _field(t, c).choices or _is_yes_no(_field(t, c))),
+            "entered_in_error",
+        ),
+        "search_fields": tuple(f"{to_patient}{name}" for name in _PATIENT_NAME),
+        "date_hierarchy": next(
+            (c for c in t.columns if isinstance(_field(t, c), models.DateField)), None
+        ),
+        "inlines": [inline_for(child) for child in owned_by(t.model)],
+    }
+    if t.owner is not None:
+        attrs["list_select_related"] = (t.patient_path,)
+    if t.owner == "patient":
+        attrs["autocomplete_fields"] = ("patient",)
+    base = CourseRecordAdmin if t.owner == "course" else ClinicalAdmin
+    return type(f"{t.model.__name__}Admin", (base,), attrs)
 
 
-@admin.register(LvefMeasurement)
-class LvefMeasurementAdmin(ClinicalAdmin):
-    list_display = ("patient", "date", "value", "modality", "gls", "entered_in_error")
-    list_select_related = ("patient",)
-    search_fields = ("patient__mrn", "patient__family_name", "patient__given_name")
-    list_filter = ("modality", "entered_in_error")
-    date_hierarchy = "date"
-    autocomplete_fields = ("patient",)
+def _is_yes_no(field) -> bool:
+    return isinstance(field, models.BooleanField)
 
 
-@admin.register(CoTreatment)
-class CoTreatmentAdmin(ClinicalAdmin):
-    list_display = ("patient", "drug", "start", "end", "cumulative_dose_mg_m2", "entered_in_error")
-    list_select_related = ("patient",)
-    search_fields = ("patient__mrn", "patient__family_name", "patient__given_name")
-    list_filter = ("drug", "entered_in_error")
-    date_hierarchy = "start"
-    autocomplete_fields = ("patient",)
+for _record_type in REGISTRY:
+    admin.site.register(_record_type.model, admin_for(_record_type))

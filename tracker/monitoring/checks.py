@@ -17,7 +17,7 @@ from .rule_settings import DEFAULT_SETTINGS, RuleSettings
 from .sentences import cite
 from .status import PatientStatus
 from .vocabulary import HOLD_RECOMMENDATIONS, AssessmentStatus, HoldReason, label
-from .wording import day
+from .wording import day, in_sentence
 
 # The first (loading) dose is given over 90 minutes.
 FIRST_INFUSION_MINUTES = 90
@@ -77,12 +77,13 @@ def infusion_checks(
     hold = infusion_inside_hold(holds, infusion.date)
     if hold is not None:
         ends = f"ends on {day(hold.end)}" if hold.end is not None else "is still open"
+        reason = in_sentence(label(HoldReason(hold.reason)))
         warnings.append(
             InfusionWarning(
                 "INFUSION_DURING_HOLD",
                 "H5",
                 f"The date falls inside a treatment hold "
-                f"({label(HoldReason(hold.reason)).lower()}) that started on {day(hold.start)} "
+                f"({reason}) that started on {day(hold.start)} "
                 f"and {ends}: an infusion during a hold is flagged. {cite('H5')}",
             )
         )

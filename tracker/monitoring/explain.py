@@ -20,7 +20,7 @@ from .recommendation import HoldActions, Recommendation
 from .records import LvefMeasurement
 from .sentences import cite, criterion_sentence, measured, measured_on
 from .vocabulary import HoldReason, Modality, label
-from .wording import day, number, percent
+from .wording import day, in_sentence, number, percent
 
 _ONE_DECIMAL = Decimal("0.1")
 
@@ -174,7 +174,7 @@ def _sentence(
         hold = actions.during
         return (
             f"Infusion recorded on {_dates(actions.during_hold)}, inside a treatment hold "
-            f"({label(HoldReason(hold.reason)).lower()}) that started on {day(hold.start)}. "
+            f"({in_sentence(label(HoldReason(hold.reason)))}) that started on {day(hold.start)}. "
             f"Either the infusion or the hold dates are wrong. {cite(rule)}"
         )
     if code == "ANTHRACYCLINE_EXPOSURE":

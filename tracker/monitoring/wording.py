@@ -31,3 +31,9 @@ def days(count: int) -> str:
 def day(value: date) -> str:
     """18 Mar 2026 (fixed English month names, whatever the server's locale)."""
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: its first letter lower-cased, an acronym kept ("Cardiac (LVEF
+    decline or heart failure)" -> "cardiac (LVEF decline ...)", not "... (lvef decline ...)")."""
+    return label[:1].lower() + label[1:]

@@ -88,12 +88,14 @@ def check_consistency(record):
 
 
 def _earliest_clinical_date(patient):
+    """The earliest clinical date of any of the patient's records (the registry's `dates`),
+    entered in error or not: a birth date may not move after it."""
     dates = [
-        *patient.courses.values_list("planned_start", flat=True),
-        *Infusion.objects.filter(course__patient=patient).values_list("date", flat=True),
-        *TreatmentHold.objects.filter(course__patient=patient).values_list("start", flat=True),
-        *patient.lvef_measurements.values_list("date", flat=True),
-        *patient.cotreatments.values_list("start", flat=True),
+        day
+        for t in record_types.PATIENT_RECORDS.values()
+        for row in t.model.objects.filter(**{t.patient_path: patient}).values_list(*t.dates)
+        for day in row
+        if day is not None
     ]
     return min(dates, default=None)
 
