@@ -1,0 +1,265 @@
+"""The patient list (issue 16 item 2): the stored statuses filtered, sorted and paged by keyset.
+
+Pages follow each other by the last row's sort values (the sort column, then the MRN or the
+patient id, which are unique), not by OFFSET: page 2,000 reads 50 rows from an index like page 1.
+Counts read the status table alone, by the same conditions and date ranges as the worklist's
+sections (selectors.worklist), never the join with the patients."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F, Q, QuerySet
+
+from tracker import labels
+from tracker.models import MonitoringStatus, Patient
+
+from .records import EvaluatedPatient
+from .search import search
+from .status import (
+    ROW_FIELDS,
+    assessment_status_ranges,
+    bring_up_to_date,
+    stored_row,
+    with_assessment_status,
+)
+from .worklist import SECTION_FILTERS, WORKLIST_SECTIONS
+
+PAGE_SIZE = 50
+CSV_CHUNK = 2000
+
+# The filters of the list and their values (the view says them in labels).
+FILTERS = {
+    "phase": tuple(labels.PHASE_LABELS),
+    "assessment_status": tuple(labels.STATUS_LABELS),
+    "recommendation": tuple(labels.RECOMMENDATION_LABELS),
+    "cotreatment_risk": tuple(labels.RISK_LABELS),
+    "section": tuple(key for key, *_ in WORKLIST_SECTIONS),
+}
+# The sort orders (issue 13 item 14): each ends with a unique column, the keyset's tiebreak.
+SORT_ORDERS = {
+    "mrn": ("patient__mrn",),
+    "-mrn": ("-patient__mrn",),
+    "name": ("patient__family_name", "patient__given_name", "patient__mrn"),
+    "-name": ("-patient__family_name", "-patient__given_name", "-patient__mrn"),
+    "next_assessment": ("next_assessment_due", "patient__mrn"),
+    "-next_assessment": ("-next_assessment_due", "patient__mrn"),
+    "latest_lvef": ("latest_date", "patient__mrn"),
+    "-latest_lvef": ("-latest_date", "patient__mrn"),
+}
+SECTION_ORDERS = {key: order for key, _, _, _, order in WORKLIST_SECTIONS}
+NULLABLE = {"next_assessment_due", "latest_date"}  # no date sorts last either way
+DATES = NULLABLE
+
+
+def order_of(sort: str, section: str) -> tuple[str, ...]:
+    """The chosen sort; else "See all" keeps the worklist section's order; else by MRN."""
+    if sort:
+        return SORT_ORDERS[sort]
+    if section:
+        return SECTION_ORDERS[section]
+    return ("patient__mrn",)
+
+
+def _condition(name: str, value: str, today: date) -> Q:
+    if name == "section":
+        return SECTION_FILTERS[value](today)
+    if name == "assessment_status":  # the worklist's own date ranges (S6), on the index
+        return assessment_status_ranges(today)[value]
+    return Q(**{name: value})
+
+
+def matching(today: date, query: str, chosen: dict[str, str]) -> QuerySet[MonitoringStatus]:
+    """The stored statuses of the list: searched, filtered; no join, no annotation (a count of
+    this reads the status table's indexes only)."""
+    bring_up_to_date(today)
+    statuses = MonitoringStatus.objects.all()
+    for name, value in chosen.items():
+        statuses = statuses.filter(_condition(name, value, today))
+    if query:
+        statuses = statuses.filter(patient__in=search(Patient.objects.all(), query))
+    return statuses
+
+
+# --- keyset ----------------------------------------------------------------------------------
+
+
+def _columns(order):
+    return [(field.lstrip("-"), field.startswith("-")) for field in order]
+
+
+def _order_by(order, backward: bool = False):
+    """ORDER BY of ``order`` (no date last), or its exact reverse to read a page backwards."""
+    terms = []
+    nulls = {"nulls_first": True} if backward else {"nulls_last": True}
+    for field, descending in _columns(order):
+        terms.append(F(field).desc(**nulls) if descending != backward else F(field).asc(**nulls))
+    return terms
+
+
+def _beyond(field, descending, value, after: bool) -> Q | None:
+    """Rows past ``value`` of one column: after it in the order (no date last) or before it."""
+    nullable = field in NULLABLE
+    if value is None:  # only the rows with no date are last
+        return None if after else Q(**{f"{field}__isnull": False})
+    lookup = "lt" if descending == after else "gt"
+    beyond = Q(**{f"{field}__{lookup}": value})
+    return beyond | Q(**{f"{field}__isnull": True}) if after and nullable else beyond
+
+
+def _keyset(order, values, after: bool) -> Q:
+    """The rows strictly after (or before) the row whose sort values are ``values``: the
+    lexicographic order, first column first, written so that the index of the first column
+    gives the range."""
+    condition, equal = None, Q()
+    for (field, descending), value in zip(_columns(order), values, strict=True):
+        beyond = _beyond(field, descending, value, after)
+        if beyond is not None:
+            condition = equal & beyond if condition is None else condition | (equal & beyond)
+        equal &= Q(**{f"{field}__isnull": True}) if value is None else Q(**{field: value})
+    return condition if condition is not None else Q(pk__in=[])
+
+
+def encode_cursor(order, row: dict) -> str:
+    values = [row[field] for field, _ in _columns(order)]
+    text = json.dumps([v.isoformat() if isinstance(v, date) else v for v in values])
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(order, cursor: str) -> list | None:
+    """The sort values of a cursor, or None when it is not one of this order's (a link
+    edited by hand, or from another sort)."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        columns = _columns(order)
+        if not isinstance(values, list) or len(values) != len(columns):
+            return None
+        decoded = []
+        for (field, _), value in zip(columns, values, strict=True):
+            if field in DATES:
+                value = None if value is None else date.fromisoformat(value)
+            elif not isinstance(value, int if field == "patient_id" else str):
+                return None
+            decoded.append(value)
+        return decoded
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PatientListPage:
+    rows: list[EvaluatedPatient]
+    count: int
+    number: int
+    num_pages: int
+    next_cursor: str | None
+    previous_cursor: str | None  # None with has_previous: the first page, read from the top
+
+    @property
+    def paginator(self):  # the template's page.paginator.count / num_pages
+        return self
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def _rows(statuses, today):
+    return with_assessment_status(statuses, today).values(*ROW_FIELDS)
+
+
+def _page_number(value, num_pages: int, default: int = 1) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = default
+    return min(max(number, 1), num_pages)
+
+
+def page(
+    today: date,
+    query: str,
+    chosen: dict[str, str],
+    order: tuple[str, ...],
+    *,
+    number=None,
+    after: str = "",
+    before: str = "",
+) -> PatientListPage:
+    """One page of the list: after the row of cursor ``after`` (the Next link), before the
+    row of ``before`` (Previous), or else page ``number`` from the top (OFFSET, for a page
+    typed in the address; the links never use it past the first page)."""
+    statuses = matching(today, query, chosen)
+    count = statuses.count()
+    num_pages = max(1, math.ceil(count / PAGE_SIZE))
+    rows = _rows(statuses, today)
+    after_values = decode_cursor(order, after) if after else None
+    before_values = decode_cursor(order, before) if before and after_values is None else None
+    if after_values is not None:
+        found = list(
+            rows.filter(_keyset(order, after_values, True)).order_by(*_order_by(order))[
+                : PAGE_SIZE + 1
+            ]
+        )
+        more, found = len(found) > PAGE_SIZE, found[:PAGE_SIZE]
+        number = _page_number(number, num_pages, default=2)
+        number = max(number, 2)
+    elif before_values is not None:
+        backwards = rows.filter(_keyset(order, before_values, False)).order_by(
+            *_order_by(order, backward=True)
+        )
+        found = list(reversed(backwards[:PAGE_SIZE]))
+        more = True
+        number = _page_number(number, num_pages)
+    else:
+        number = _page_number(number, num_pages)
+        start = (number - 1) * PAGE_SIZE
+        found = list(rows.order_by(*_order_by(order))[start : start + PAGE_SIZE + 1])
+        more, found = len(found) > PAGE_SIZE, found[:PAGE_SIZE]
+    if not found:
+        more = False
+    return PatientListPage(
+        rows=[stored_row(values, today) for values in found],
+        count=count,
+        number=number,
+        num_pages=num_pages,
+        next_cursor=encode_cursor(order, found[-1]) if more else None,
+        previous_cursor=encode_cursor(order, found[0]) if found and number > 2 else None,
+    )
+
+
+def all_rows(
+    today: date, query: str, chosen: dict[str, str], order: tuple[str, ...]
+) -> Iterator[EvaluatedPatient]:
+    """Every row of the list in its order, read CSV_CHUNK at a time by keyset (the CSV: memory
+    and each query bounded whatever the number of patients)."""
+    statuses = _rows(matching(today, query, chosen), today)
+    ordered = statuses.order_by(*_order_by(order))
+    chunk = list(ordered[:CSV_CHUNK])
+    while chunk:
+        for values in chunk:
+            yield stored_row(values, today)
+        if len(chunk) < CSV_CHUNK:
+            return
+        last = [chunk[-1][field] for field, _ in _columns(order)]
+        chunk = list(ordered.filter(_keyset(order, last, True))[:CSV_CHUNK])
