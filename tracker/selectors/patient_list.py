@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Q, QuerySet
+from django.db import connection
+from django.db.models import F, Func, Q, QuerySet
 
 from tracker import labels
 from tracker.models import MonitoringStatus, Patient
@@ -32,6 +33,8 @@ from .worklist import SECTION_FILTERS, WORKLIST_SECTIONS
 
 PAGE_SIZE = 50
 CSV_CHUNK = 2000
+# Filtered lists of more patients than this read the sort's index in order (matching: walk).
+WALK_ABOVE = 2000
 
 # The filters of the list and their values (the view says them in labels).
 FILTERS = {
@@ -74,13 +77,46 @@ def _condition(name: str, value: str, today: date) -> Q:
     return Q(**{name: value})
 
 
-def matching(today: date, query: str, chosen: dict[str, str]) -> QuerySet[MonitoringStatus]:
+class _Unindexed(Func):
+    """SQLite's "+column": the same value, but no index chosen for the condition on it."""
+
+    template = "+%(expressions)s"
+
+
+def _unindexed(condition: Q, aliases: dict) -> Q:
+    """``condition`` on "+column"s (the aliases it needs are added to ``aliases``)."""
+    rewritten = Q()
+    rewritten.connector, rewritten.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            rewritten.children.append(_unindexed(child, aliases))
+            continue
+        lookup, value = child
+        field, _, operator = lookup.partition("__")
+        alias = f"unindexed_{field}"
+        output = MonitoringStatus._meta.get_field(field)
+        aliases[alias] = _Unindexed(F(field), output_field=output)
+        rewritten.children.append((f"{alias}__{operator}" if operator else alias, value))
+    return rewritten
+
+
+def matching(
+    today: date, query: str, chosen: dict[str, str], *, walk: bool = False
+) -> QuerySet[MonitoringStatus]:
     """The stored statuses of the list: searched, filtered; no join, no annotation (a count of
-    this reads the status table's indexes only)."""
+    this reads the status table's indexes only). ``walk``: the filters match many patients,
+    so reading the sort's index in order and skipping the others is quicker than sorting all
+    of them; SQLite's planner sorts them instead unless told (PostgreSQL chooses by its
+    statistics)."""
     bring_up_to_date(today)
     statuses = MonitoringStatus.objects.all()
     for name, value in chosen.items():
-        statuses = statuses.filter(_condition(name, value, today))
+        condition = _condition(name, value, today)
+        if walk and connection.vendor == "sqlite":
+            aliases = {}
+            condition = _unindexed(condition, aliases)
+            statuses = statuses.alias(**aliases)
+        statuses = statuses.filter(condition)
     if query:
         statuses = statuses.filter(patient__in=search(Patient.objects.all(), query))
     return statuses
@@ -96,8 +132,12 @@ def _columns(order):
 def _order_by(order, backward: bool = False):
     """ORDER BY of ``order`` (no date last), or its exact reverse to read a page backwards."""
     terms = []
-    nulls = {"nulls_first": True} if backward else {"nulls_last": True}
     for field, descending in _columns(order):
+        # NULLS LAST only where there are nulls: on a column without, it kept SQLite from
+        # reading the index in order (a sort of every row instead; issue 16).
+        nulls = {}
+        if field in NULLABLE:
+            nulls = {"nulls_first": True} if backward else {"nulls_last": True}
         terms.append(F(field).desc(**nulls) if descending != backward else F(field).asc(**nulls))
     return terms
 
@@ -212,6 +252,8 @@ def page(
     statuses = matching(today, query, chosen)
     count = statuses.count()
     num_pages = max(1, math.ceil(count / PAGE_SIZE))
+    if chosen and count >= WALK_ABOVE:
+        statuses = matching(today, query, chosen, walk=True)
     rows = _rows(statuses, today)
     after_values = decode_cursor(order, after) if after else None
     before_values = decode_cursor(order, before) if before and after_values is None else None
