@@ -7,7 +7,6 @@ server is started here on 127.0.0.1 and stopped at the end."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -375,10 +374,16 @@ def main():
                         help="what else ran on the machine, for the report")  # fmt: skip
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
-    from devdata.synthetic import synthetic_document
-
     import_file = Path(tempfile.mkdtemp()) / "synthetic.json"
-    import_file.write_text(json.dumps(synthetic_document(args.patients, date.today())))
+    # Written by another process: a command's peak memory (ru_maxrss) counts the memory of the
+    # process it was forked from, and this one would hold the whole document (issue 16).
+    subprocess.run(  # noqa: S603 - our own interpreter
+        [PY, "-c", "import json, sys; from datetime import date; "
+         "from devdata.synthetic import synthetic_document as d; "
+         "open(sys.argv[1], 'w').write(json.dumps(d(int(sys.argv[2]), date.today())))",
+         str(import_file), str(args.patients)],
+        cwd=ROOT, check=True,
+    )  # fmt: skip
     kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
     results = {}
     try:

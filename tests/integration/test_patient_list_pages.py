@@ -137,3 +137,22 @@ def test_a_list_of_many_read_in_index_order_has_the_same_rows(patients, monkeypa
             seen += mrns(page.rows)
         assert seen == expected
         assert page.count == len(expected)
+
+
+def test_the_count_is_reused_until_a_status_changes(patients, nurse):
+    """Without a search the count is kept under the shared WorklistVersion: a second page
+    reads no COUNT; a save (through the services, as the forms) is counted at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tracker.models import Patient
+
+    first = pl.page(TODAY, "", {"assessment_status": "due_soon"}, ("patient__mrn",))
+    with CaptureQueriesContext(connection) as queries:
+        again = pl.page(TODAY, "", {"assessment_status": "due_soon"}, ("patient__mrn",))
+    assert again.count == first.count
+    assert not [q for q in queries if "COUNT(" in q["sql"]]
+    services.patient_create(
+        actor=nurse, mrn="NEW1", given_name="Ann", family_name="New", date_of_birth=date(1970, 1, 1)
+    )
+    assert pl.page(TODAY, "", {}, ("patient__mrn",)).count == Patient.objects.count()
