@@ -278,7 +278,9 @@ GOALS = (
 )
 
 
-def write_report(results: dict, patients: int, command: str, info: dict, load_note: str) -> str:
+def write_report(
+    results: dict, patients: int, command: str, info: dict, load_note: str, note: str = ""
+) -> str:
     first = next(iter(results.values()))
     lines = [
         "# Performance",
@@ -295,6 +297,7 @@ def write_report(results: dict, patients: int, command: str, info: dict, load_no
         "2 × cores + 1 workers of 4 threads) on 127.0.0.1, production settings over plain HTTP "
         f"(`config/settings/bench.py`). Load on the machine during the run: {load_note}.",
         "",
+        *([note, ""] if note else []),
         f"Data: {patients:,} synthetic patients (`devdata/synthetic.py`: a course each, infusions "
         "every 1 or 3 weeks, LVEF every 3 months with declines, holds, AC co-treatment for half).",
         "",
@@ -372,6 +375,7 @@ def main():
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--load-note", default="not stated",
                         help="what else ran on the machine, for the report")  # fmt: skip
+    parser.add_argument("--note", default="", help="a paragraph for the report: other runs")
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     import_file = Path(tempfile.mkdtemp()) / "synthetic.json"
@@ -397,7 +401,7 @@ def main():
         f" --{k} {v}" for k, v in (("patients", args.patients), ("db", args.db))
         if (k, v) not in (("patients", 20_000), ("db", "both"))
     )  # fmt: skip
-    report = write_report(results, args.patients, command, machine(), args.load_note)
+    report = write_report(results, args.patients, command, machine(), args.load_note, args.note)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(report)
     print(report)
