@@ -2,20 +2,46 @@
 
 from django.db import migrations, models
 
+# PostgreSQL reads a plain index backwards as DESC NULLS FIRST; the patient list's "latest
+# first" sorts are DESC NULLS LAST (no date last either way), so they sorted every status
+# (108-160 ms at 100,000 patients) without an index in that order (issue 16). SQLite cannot
+# declare NULLS LAST in an index, and reads its ascending index backwards as DESC NULLS LAST.
+DESC_NULLS_LAST = {
+    "status_latest_date_desc_idx": "latest_date",
+    "status_due_desc_idx": "next_assessment_due",
+}
+
+
+def create_desc_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for name, column in DESC_NULLS_LAST.items():
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON tracker_monitoringstatus "
+                f"({column} DESC NULLS LAST)"
+            )
+
+
+def drop_desc_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for name in DESC_NULLS_LAST:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0009_patient_search_key'),
+        ("tracker", "0009_patient_search_key"),
     ]
 
     operations = [
+        migrations.RunPython(create_desc_indexes, drop_desc_indexes),
         migrations.AddIndex(
-            model_name='monitoringstatus',
-            index=models.Index(fields=['latest_date', 'patient'], name='status_latest_date_idx'),
+            model_name="monitoringstatus",
+            index=models.Index(fields=["latest_date", "patient"], name="status_latest_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['family_name', 'given_name', 'mrn'], name='patient_name_order_idx'),
+            model_name="patient",
+            index=models.Index(
+                fields=["family_name", "given_name", "mrn"], name="patient_name_order_idx"
+            ),
         ),
     ]
