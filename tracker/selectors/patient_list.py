@@ -164,7 +164,18 @@ def _keyset(order, values, after: bool) -> Q:
         if beyond is not None:
             condition = equal & beyond if condition is None else condition | (equal & beyond)
         equal &= Q(**{f"{field}__isnull": True}) if value is None else Q(**{field: value})
-    return condition if condition is not None else Q(pk__in=[])
+    if condition is None:
+        return Q(pk__in=[])
+    return _leading_range(*_columns(order)[0], values[0], after) & condition
+
+
+def _leading_range(field, descending, value, after: bool) -> Q:
+    """What the lexicographic condition implies of the first column alone, said apart so that
+    the planner takes a range of its index (SQLite does not see one through the OR)."""
+    if value is None:
+        return Q(**{f"{field}__isnull": True}) if after else Q()
+    bound = Q(**{f"{field}__{'lte' if descending == after else 'gte'}": value})
+    return bound | Q(**{f"{field}__isnull": True}) if after and field in NULLABLE else bound
 
 
 def encode_cursor(order, row: dict) -> str:
