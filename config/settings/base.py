@@ -31,6 +31,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tracker.request_log.RequestLogMiddleware",
     "tracker.middleware.ServerTimingMiddleware",
     "tracker.middleware.PrivateResponseMiddleware",
     "tracker.audit_context.AuditContextMiddleware",
@@ -186,4 +187,12 @@ LOGGING = {
     "loggers": {"django.request": {"filters": ["forbidden"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+# LOG_FORMAT=json: every log record as one JSON line, and one line per request (issue 16;
+# tracker/request_log.py says what a line holds: no patient data).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+REQUEST_LOG = LOG_FORMAT == "json"
+if REQUEST_LOG:
+    LOGGING["formatters"] = {"json": {"()": "tracker.request_log.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    LOGGING["loggers"]["tracker.requests"] = {"level": "INFO"}
 ENVIRONMENT = "base"

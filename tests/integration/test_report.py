@@ -136,5 +136,42 @@ def test_loading_records_takes_the_same_queries_for_5_and_40_patients():
 
 def test_report_query_count_is_bounded(django_assert_max_num_queries):
     _make_patients(30)
-    with django_assert_max_num_queries(7):
+    # One query lists the patients' ids in MRN order, then 7 per chunk of patients (issue 16).
+    with django_assert_max_num_queries(8):
         report("--as-of", "2026-06-01")
+
+
+# --- streamed (issue 16 item 1) ---------------------------------------------------------------
+
+
+def test_the_streamed_json_is_the_text_of_the_whole_document(example_2, monkeypatch):
+    from tracker.interchange import report as report_module
+
+    for mrn in ["b1", "B2", "A10", "A9", "a1"]:
+        PatientFactory(mrn=mrn)
+    monkeypatch.setattr(report_module, "REPORT_CHUNK", 2)
+    whole = report_module.build_report(date(2026, 6, 1))
+    assert report("--as-of", "2026-06-01") == json.dumps(whole, indent=2) + "\n"
+    assert [p["mrn"] for p in whole["patients"]] == ["A10", "A1001", "A9", "B2", "a1", "b1"]
+
+
+def test_the_streamed_json_of_no_patient_is_the_whole_documents():
+    out = report("--as-of", "2026-06-01")
+    document = {"as_of": "2026-06-01", "rule_set": "us_label", "patients": []}
+    assert out == json.dumps(document, indent=2) + "\n"
+
+
+def test_the_report_reads_in_chunks_of_bounded_queries(monkeypatch):
+    """Queries per chunk, not per patient: 7 patients in chunks of 2 are 4 chunks."""
+    from tracker.interchange import report as report_module
+
+    for i in range(7):
+        CourseFactory(patient=PatientFactory(mrn=f"Q{i}"))
+    monkeypatch.setattr(report_module, "REPORT_CHUNK", 2)
+    with CaptureQueriesContext(connection) as few:
+        report("--as-of", "2026-06-01")
+    monkeypatch.setattr(report_module, "REPORT_CHUNK", 1000)
+    with CaptureQueriesContext(connection) as one:
+        report("--as-of", "2026-06-01")
+    per_chunk = len(one) - 1  # one query lists the patients
+    assert len(few) == 1 + 4 * per_chunk

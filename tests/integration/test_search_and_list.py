@@ -117,7 +117,8 @@ def test_patient_list_csv(nurse_client):
     response = nurse_client.get("/patients/", {"recommendation": "hold", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    text = response.content.decode("utf-8")
+    assert response.streaming  # issue 16: written a chunk of rows at a time
+    text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert [r["mrn"] for r in rows] == ["H1"]  # the filtered list

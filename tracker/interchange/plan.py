@@ -64,6 +64,10 @@ class ImportResult:
             cotreatments=sum(len(p.cotreatments) for p in plans),
         )
 
+    def add(self, other: ImportResult) -> None:
+        for name in ("patients", "courses", "infusions", "holds", "lvef", "cotreatments"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     def summary(self) -> str:
         return (
             f"{self.patients} patients, {self.courses} courses, {self.infusions} infusions, "

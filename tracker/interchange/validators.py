@@ -4,8 +4,6 @@ is checked before anything is written, so a file with any error writes nothing."
 
 from __future__ import annotations
 
-import json
-
 from django.core.exceptions import ValidationError
 
 from tracker import consistency
@@ -17,7 +15,9 @@ from tracker.interchange.json_v1 import (
     INFUSION_KEYS,
     LVEF_KEYS,
     PATIENT_KEYS,
+    DocumentStream,
     Key,
+    key_path,
     shown,
 )
 from tracker.interchange.plan import CoursePlan, PatientPlan
@@ -30,7 +30,7 @@ from tracker.models import (
     TreatmentHold,
 )
 from tracker.models.clinical import search_key
-from tracker.records import REGISTRY
+from tracker.records import COTREATMENT, COURSE, HOLD, INFUSION, LVEF, REGISTRY
 from tracker.validators import mrn_key
 
 # Errors listed at most (issue 9 finding 10: a file of millions of empty objects printed 8 million
@@ -46,13 +46,6 @@ VALIDATORS = {
     model: {f.name: f.validators for f in model._meta.concrete_fields if f.validators}
     for model in MODELS
 }
-
-
-def key_path(path, key):
-    """A readable path even for a key that is not a plain name (quoted JSON-style)."""
-    if key.isidentifier() and key.isascii():
-        return f"{path}.{key}" if path else key
-    return f"{path}[{json.dumps(key[:50])}]"
 
 
 class Validation:
@@ -198,14 +191,14 @@ def validate_course(v: Validation, raw, path, dob) -> CoursePlan | None:
     record["end_reason"] = values.get("end_reason") or ""
     _check_course_end(v, values, path, dob)
     course = CoursePlan(record)
-    for index, raw_infusion in v.items(values, "infusions", path):
-        row = validate_infusion(v, raw_infusion, f"{path}.infusions[{index}]", dob)
+    for index, raw_infusion in v.items(values, INFUSION.import_key, path):
+        row = validate_infusion(v, raw_infusion, f"{path}.{INFUSION.import_key}[{index}]", dob)
         if row is not None:
             course.infusions.append(row)
     _check_end_after_first_infusion(v, values.get("end_date"), course.infusions, path)
     periods = []  # (index in the file, (start, end)) of the holds with a start
-    for index, raw_hold in v.items(values, "holds", path):
-        row = validate_hold(v, raw_hold, f"{path}.holds[{index}]", dob)
+    for index, raw_hold in v.items(values, HOLD.import_key, path):
+        row = validate_hold(v, raw_hold, f"{path}.{HOLD.import_key}[{index}]", dob)
         if row is not None:
             course.holds.append(row)
             if row.get("start"):
@@ -256,18 +249,15 @@ def validate_patient(v: Validation, raw, index, first_seen) -> PatientPlan | Non
     )
     _check_mrn_once_in_file(v, plan, values.get("mrn"), index, first_seen)
     dob = values.get("date_of_birth")
-    for c_index, raw_course in v.items(values, "courses", path):
-        course = validate_course(v, raw_course, f"{path}.courses[{c_index}]", dob)
-        if course is not None:
-            plan.courses.append(course)
-    for l_index, raw_lvef in v.items(values, "lvef", path):
-        row = validate_lvef(v, raw_lvef, f"{path}.lvef[{l_index}]", dob)
-        if row is not None:
-            plan.lvef.append(row)
-    for t_index, raw_cotreatment in v.items(values, "cotreatments", path):
-        row = validate_cotreatment(v, raw_cotreatment, f"{path}.cotreatments[{t_index}]", dob)
-        if row is not None:
-            plan.cotreatments.append(row)
+    for record_type, validate_one, rows in (
+        (COURSE, validate_course, plan.courses),
+        (LVEF, validate_lvef, plan.lvef),
+        (COTREATMENT, validate_cotreatment, plan.cotreatments),
+    ):
+        for item, raw_item in v.items(values, record_type.import_key, path):
+            row = validate_one(v, raw_item, f"{path}.{record_type.import_key}[{item}]", dob)
+            if row is not None:
+                rows.append(row)
     return plan
 
 
@@ -286,8 +276,9 @@ def _check_mrn_once_in_file(v: Validation, plan, mrn, index, first_seen) -> None
         first_seen[key] = (index, mrn)
 
 
-def _check_mrns_not_in_database(v: Validation, first_seen) -> None:
-    keys = list(first_seen)
+def _check_mrns_not_in_database(v: Validation, first_seen, keys) -> None:
+    """``keys``: the MRN keys of one batch (those of the whole file are checked batch by batch,
+    before each batch is written, so the import's own rows are never taken for old ones)."""
     existing = {}
     for start in range(0, len(keys), 5000):  # SQLite limits the parameters of one query
         existing.update(
@@ -305,7 +296,10 @@ def _check_mrns_not_in_database(v: Validation, first_seen) -> None:
         )
 
 
-def _document_patients(v: Validation, doc) -> list | None:
+def _document_patients(v: Validation, doc):
+    """The raw patients of ``doc``: a parsed document (a dict) or a DocumentStream."""
+    if isinstance(doc, DocumentStream):
+        return doc.patients(v.error)
     if not isinstance(doc, dict):
         v.error("$", 'the document must be a JSON object with a "patients" list')
         return None
@@ -319,21 +313,45 @@ def _document_patients(v: Validation, doc) -> list | None:
     return doc["patients"]
 
 
-def validate(doc) -> tuple[Validation, list[PatientPlan]]:
-    """The errors of ``doc`` and, when there are none, its plans."""
-    v = Validation()
+# Patients validated (and then written) at a time: memory is bounded by a batch (issue 16).
+BATCH = 1000
+
+
+def plan_batches(v: Validation, doc, batch_size: int = BATCH):
+    """The plans of ``doc`` in batches of ``batch_size`` patients, in file order, each batch
+    checked against the database; the errors go to ``v``. Once there is an error the import
+    will fail: no more plans are kept or yielded (memory stays bounded), errors are counted."""
     patients = _document_patients(v, doc)
     if patients is None:
-        return v, []
-    plans = []
+        return
+    batch: list[PatientPlan] = []
+    batch_keys: list[str] = []
     first_seen: dict[str, tuple[int, str]] = {}
     for index, raw in enumerate(patients):
-        if v.total:  # the import fails: keep no plans (memory stays bounded), count errors
-            plans = []
+        if v.total:
+            batch = []
         plan = validate_patient(v, raw, index, first_seen)
         if plan is not None:
-            plans.append(plan)
-    _check_mrns_not_in_database(v, first_seen)
+            if "mrn_key" in plan.record and first_seen[plan.record["mrn_key"]][0] == index:
+                batch_keys.append(plan.record["mrn_key"])
+            if not v.total:
+                batch.append(plan)
+        if len(batch_keys) >= batch_size or len(batch) >= batch_size:
+            _check_mrns_not_in_database(v, first_seen, batch_keys)
+            batch_keys = []
+            if not v.total:
+                yield batch
+            batch = []
+    _check_mrns_not_in_database(v, first_seen, batch_keys)
+    if batch and not v.total:
+        yield batch
+
+
+def validate(doc) -> tuple[Validation, list[PatientPlan]]:
+    """The errors of ``doc`` and, when there are none, its plans (all of them: the import
+    itself writes batch by batch instead, interchange/importer.py)."""
+    v = Validation()
+    plans = [plan for batch in plan_batches(v, doc) for plan in batch]
     return v, (plans if not v.total else [])
 
 

@@ -84,6 +84,12 @@ class Patient(ClinicalRecord):
             ClinicalRecord.entered_in_error_constraint("patient_entered_in_error_complete"),
             *_plausible_dates("patient", "date_of_birth"),
         ]
+        # The patient list's sort by name, its keyset walks this index (issue 16).
+        indexes = [
+            models.Index(
+                fields=["family_name", "given_name", "mrn"], name="patient_name_order_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.mrn} {self.family_name}, {self.given_name}"

@@ -72,6 +72,8 @@ class MonitoringStatus(models.Model):
             ),
             models.Index(fields=["cotreatment_risk", "patient"], name="status_risk_idx"),
             models.Index(fields=["phase"], name="status_phase_idx"),
+            # The patient list sorted by the latest LVEF date (issue 16: keyset pages).
+            models.Index(fields=["latest_date", "patient"], name="status_latest_date_idx"),
             models.Index(fields=["evaluated_for"], name="status_evaluated_for_idx"),
             models.Index(fields=["stable_until"], name="status_stable_until_idx"),
             models.Index(

@@ -143,7 +143,9 @@ def status_refresh_stale(today=None) -> int:
     condition = Q(stable_until__lte=today)
     if rules not in _current_rules:
         condition |= ~Q(rules_version=RULES_VERSION) | ~Q(rule_set=settings.RULE_SET)
-    stale = MonitoringStatus.objects.filter(condition).order_by("patient_id")
+    # In stable_until order, so that the index gives the range (by patient id the database
+    # walked every status to find none: 110-170 ms a page at 100,000 patients; issue 16).
+    stale = MonitoringStatus.objects.filter(condition).order_by("stable_until", "patient_id")
     refreshed, done = 0, set()
     while ids := [
         pk for pk in stale.values_list("patient_id", flat=True)[:STALE_BATCH] if pk not in done

@@ -6,28 +6,27 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import F
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tracker import forms, labels, selectors, services
+from tracker.selectors import patient_list as patient_list_selector
 from tracker.selectors.search import exact_mrn
 
-from .common import PAGE_SIZE, _listed, _search_query
+from .common import _listed, _search_query
 from .common import patient_or_404 as _patient
 from .common import require as _require
 from .common import today as _today
 from .records import _form_viewed, _save_form
 from .worklist import _csv_safe
 
-PATIENT_FILTERS = {
-    "phase": ("Phase", tuple(labels.PHASE_LABELS)),
-    "assessment_status": ("Assessment", tuple(labels.STATUS_LABELS)),
-    "recommendation": ("Recommendation", tuple(labels.RECOMMENDATION_LABELS)),
-    "cotreatment_risk": ("Co-treatment risk", tuple(labels.RISK_LABELS)),
-    "section": ("Worklist section", tuple(key for key, *_ in selectors.WORKLIST_SECTIONS)),
+FILTER_NAMES = {
+    "phase": "Phase",
+    "assessment_status": "Assessment",
+    "recommendation": "Recommendation",
+    "cotreatment_risk": "Co-treatment risk",
+    "section": "Worklist section",
 }
 FILTER_LABELS = {
     **labels.PHASE_LABELS,
@@ -36,139 +35,143 @@ FILTER_LABELS = {
     **{k: v[0] for k, v in labels.RISK_LABELS.items()},
     **{key: title for key, title, *_ in selectors.WORKLIST_SECTIONS},
 }
-
-SECTIONS = {key: (title, description, order) for key, title, description, _, order in
+SECTIONS = {key: (title, description) for key, title, description, *_ in
             selectors.WORKLIST_SECTIONS}  # fmt: skip
-# The patient list's sort orders (issue 13 item 14): value -> (label, order); ties by MRN.
+# The sort orders' labels (issue 13 item 14; the orders: selectors/patient_list.py).
 SORTS = {
-    "mrn": ("MRN", ("patient__mrn",)),
-    "-mrn": ("MRN, descending", ("-patient__mrn",)),
-    "name": ("Name", ("patient__family_name", "patient__given_name", "patient__mrn")),
-    "-name": (
-        "Name, descending",
-        ("-patient__family_name", "-patient__given_name", "-patient__mrn"),
-    ),
-    "next_assessment": ("Next assessment", ("next_assessment_due", "patient__mrn")),
-    "-next_assessment": ("Next assessment, latest first", ("-next_assessment_due", "patient__mrn")),
-    "latest_lvef": ("Latest LVEF date", ("latest_date", "patient__mrn")),
-    "-latest_lvef": ("Latest LVEF date, newest first", ("-latest_date", "patient__mrn")),
+    "mrn": "MRN",
+    "-mrn": "MRN, descending",
+    "name": "Name",
+    "-name": "Name, descending",
+    "next_assessment": "Next assessment",
+    "-next_assessment": "Next assessment, latest first",
+    "latest_lvef": "Latest LVEF date",
+    "-latest_lvef": "Latest LVEF date, newest first",
 }
+CSV_HEADER = (
+    "mrn",
+    "family_name",
+    "given_name",
+    "phase",
+    "next_assessment_due",
+    "assessment_status",
+    "latest_lvef_date",
+    "latest_lvef_value",
+    "recommendation",
+    "cotreatment_risk",
+    "flags",
+)
 
 
-def _order(fields):
-    # No date (no LVEF yet, no assessment due) sorts last either way.
-    return [
-        F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True)
-        for f in fields
-    ]
+def _choices(request):
+    """The valid filters and sort of the request; an unknown value is said and ignored."""
+    chosen = {}
+    for name, values in patient_list_selector.FILTERS.items():
+        value = request.GET.get(name, "")
+        if value and value not in values:
+            label = FILTER_NAMES[name]
+            messages.error(request, f"{label}: unknown value “{value}”; the filter was ignored.")
+        elif value:
+            chosen[name] = value
+    sort = request.GET.get("sort", "")
+    if sort and sort not in SORTS:
+        messages.error(request, f"Sort: unknown value “{sort}”; the sort was ignored.")
+        sort = ""
+    return chosen, sort
 
 
 def patient_list(request):
     _require(request, "view_patient")
     search = forms.PatientSearchForm(request.GET or None)
     query, _refused = _search_query(request, search)
-    if query and request.GET.get("format") != "csv" and (patient := exact_mrn(query)):
+    csv_wanted = request.GET.get("format") == "csv"
+    if query and not csv_wanted and (patient := exact_mrn(query)):
         return redirect("tracker:patient", mrn=patient.mrn)  # a scanned wristband (issue 13)
     today = _today()
-    statuses = selectors.stored_statuses(today, query)
-    chosen = {}
-    for name, (label, values) in PATIENT_FILTERS.items():
-        value = request.GET.get(name, "")
-        if value and value not in values:
-            messages.error(request, f"{label}: unknown value “{value}”; the filter was ignored.")
-        elif value:
-            chosen[name] = value
-            if name == "section":
-                statuses = statuses.filter(selectors.SECTION_FILTERS[value](today))
-            else:
-                statuses = statuses.filter(**{name: value})
-    sort = request.GET.get("sort", "")
-    if sort and sort not in SORTS:
-        messages.error(request, f"Sort: unknown value “{sort}”; the sort was ignored.")
-        sort = ""
-    section = SECTIONS.get(chosen.get("section", ""))
-    if sort:
-        order = SORTS[sort][1]
-    elif section:  # "See all" keeps the worklist section's order
-        order = section[2]
-    else:
-        order = ("patient__mrn",)
-    ordered = statuses.order_by(*_order(order)).values(*selectors.ROW_FIELDS)
+    chosen, sort = _choices(request)
+    order = patient_list_selector.order_of(sort, chosen.get("section", ""))
     filtered = "".join(f", {name}={value}" for name, value in chosen.items())  # fixed values
-    if request.GET.get("format") == "csv":
-        rows = [selectors.stored_row(values, today) for values in ordered]
-        services.audit_event_record(
-            "csv_download",
-            request=request,
-            detail=f"{_listed('patient list CSV', len(rows), query)}{filtered}",
-        )
-        return _patient_csv(rows, today)
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [selectors.stored_row(values, today) for values in page]
+    if csv_wanted:
+        count = patient_list_selector.matching(today, query, chosen).count()
+        detail = f"{_listed('patient list CSV', count, query)}{filtered}"
+        services.audit_event_record("csv_download", request=request, detail=detail)
+        return _patient_csv(patient_list_selector.all_rows(today, query, chosen, order), today)
+    page = patient_list_selector.page(
+        today, query, chosen, order, number=request.GET.get("page"),
+        after=request.GET.get("after", ""), before=request.GET.get("before", ""),
+    )  # fmt: skip
     services.audit_event_record(
         "list_view",
         request=request,
-        detail=f"{_listed('patient list', len(rows), query)}, page {page.number} of "
-        f"{page.paginator.num_pages}, {page.paginator.count} in all{filtered}",
+        detail=f"{_listed('patient list', len(page.rows), query)}, page {page.number} of "
+        f"{page.num_pages}, {page.count} in all{filtered}",
     )
-    filters = [
-        (name, label, [(v, FILTER_LABELS.get(v, v)) for v in values])
-        for name, (label, values) in PATIENT_FILTERS.items()
-    ]
+    context = _list_context(request, page, search, chosen, sort, query)
+    return render(request, "tracker/patient_list.html", context)
+
+
+def _list_context(request, page, search, chosen, sort, query):
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ("page", "after", "before"):
+        params.pop(name, None)
     csv_params = params.copy()
     csv_params["format"] = "csv"
     sort_params = params.copy()
     sort_params.pop("sort", None)
     sort_links = []
-    for value, (label, _) in SORTS.items():
+    for value, label in SORTS.items():
         if not value.startswith("-"):
             current = sort.lstrip("-") == value
             sort_params["sort"] = f"-{value}" if sort == value else value
             sort_links.append((value, label, sort_params.urlencode(), current, sort))
-    return render(
-        request,
-        "tracker/patient_list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "search": search,
-            "filters": filters,
-            "chosen": chosen,
-            "query_string": params.urlencode(),
-            "csv_query": csv_params.urlencode(),
-            "sort": sort,
-            "sorts": sort_links,
-            "section": section,
-            "filtered": bool(chosen or query or sort),
-        },
-    )
+    return {
+        "page": page,
+        "rows": page.rows,
+        "search": search,
+        "filters": [
+            (name, FILTER_NAMES[name], [(v, FILTER_LABELS.get(v, v)) for v in values])
+            for name, values in patient_list_selector.FILTERS.items()
+        ],
+        "chosen": chosen,
+        "query_string": params.urlencode(),
+        "next_query": _page_link(params, "after", page.next_cursor, page.number + 1),
+        "previous_query": _page_link(params, "before", page.previous_cursor, page.number - 1),
+        "csv_query": csv_params.urlencode(),
+        "sort": sort,
+        "sorts": sort_links,
+        "section": SECTIONS.get(chosen.get("section", "")),
+        "filtered": bool(chosen or query or sort),
+    }
+
+
+def _page_link(params, name, cursor, number) -> str:
+    """Next and Previous go by keyset (the row they start from), with the page's number
+    for the reader; Previous to the first page is the plain list."""
+    link = params.copy()
+    if cursor and number > 1:
+        link[name] = cursor
+        link["page"] = str(number)
+    return link.urlencode()
 
 
 def _patient_csv(rows, today):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    """Streamed: rows are read and written a chunk at a time (issue 16)."""
+    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="patients-{today.isoformat()}.csv"'
-    response.write("\ufeff")  # a BOM: spreadsheets then read the names' accents right
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "mrn",
-            "family_name",
-            "given_name",
-            "phase",
-            "next_assessment_due",
-            "assessment_status",
-            "latest_lvef_date",
-            "latest_lvef_value",
-            "recommendation",
-            "cotreatment_risk",
-            "flags",
-        ]
-    )
+    return response
+
+
+class _Line:
+    def write(self, text):
+        return text
+
+
+def _csv_lines(rows):
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(CSV_HEADER)  # a BOM: spreadsheets read accents right
     for row in rows:
         s = row.status
-        writer.writerow(
+        yield writer.writerow(
             [
                 _csv_safe(row.mrn),
                 _csv_safe(row.family_name),
@@ -183,7 +186,6 @@ def _patient_csv(rows, today):
                 ";".join(s.flags),
             ]
         )
-    return response
 
 
 @require_http_methods(["GET", "POST"])

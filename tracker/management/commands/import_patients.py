@@ -1,5 +1,3 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -22,19 +20,19 @@ class Command(BaseCommand):
             file.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
         )
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else exc.reason
-            raise CommandError(f"{file}: cannot read the file ({reason})") from None
-        try:
-            doc = interchange.parse_json(text)
-            with transaction.atomic():  # the audit event commits with the data, or neither
+            # Read as a stream, validated and written in batches (issue 16: memory bounded by
+            # a batch, not the file); still one transaction, all or nothing.
+            with open(path, encoding="utf-8") as stream, transaction.atomic():
+                doc = interchange.DocumentStream(stream)
                 actor = None if dry_run else import_actor()
                 result = interchange.import_document(doc, actor=actor, dry_run=dry_run)
-                if not dry_run:
+                if not dry_run:  # the audit event commits with the data, or neither
                     services.audit_event_record(
                         "import", user=actor, detail=f"{file}: {result.summary()}"
                     )
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else exc.reason
+            raise CommandError(f"{file}: cannot read the file ({reason})") from None
         except interchange.ImportFailed as failure:
             for error in failure.errors:
                 self.stderr.write(error)

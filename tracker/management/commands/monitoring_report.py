@@ -28,8 +28,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, as_of, mrn, format, rule_set, **options):
-        built = report.build_report(as_of or timezone.localdate(), mrn, rule_set)
-        missing = report.missing_mrns(built, mrn or ())
+        # Streamed: each chunk of patients is written as soon as it is evaluated (issue 16).
+        built = report.Report(as_of or timezone.localdate(), mrn, rule_set)
+        missing = built.missing(mrn or ())
         if missing:
             raise CommandError("unknown MRN: " + ", ".join(missing))
-        report.WRITERS[format](built, self.stdout)
+        report.WRITERS[format](built, _Unended(self.stdout))
+        if format == "json":
+            self.stdout.write("")  # the one line end after the document, as before
+
+
+class _Unended:
+    """The command's output as a plain stream: OutputWrapper ends every write with a line end,
+    and the report is written piece by piece."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.write(text, ending="")
