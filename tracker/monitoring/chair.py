@@ -24,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from .dosing import RELOAD_RULES, SCHEDULE_INTERVAL_DAYS, loading_dose_mg_per_kg
 from .evaluate import evaluate
 from .recommendation import infusion_inside_hold
-from .records import Course, Hold, PatientRecord
+from .records import Course, Hold, LvefMeasurement, PatientRecord
 from .rule_settings import DEFAULT_SETTINGS, RuleSettings
 from .sentences import cite
 from .status import PatientStatus
@@ -103,6 +103,13 @@ def records_before(record: PatientRecord, day: date) -> PatientRecord:
     return replace(record, courses=courses)
 
 
+def day_status(
+    record: PatientRecord, day: date, settings: RuleSettings = DEFAULT_SETTINGS
+) -> PatientStatus:
+    """The status the chair list decides on: evaluated on the day, before the day's dose."""
+    return evaluate(records_before(record, day), day, settings)
+
+
 def loading_dose_advice(course: Course, weight: Weight | None) -> str:
     """D1's loading dose in words: mg/kg and, with the last weight, the dose in mg."""
     per_kg = loading_dose_mg_per_kg(course.agent, course.schedule)
@@ -119,24 +126,31 @@ def loading_dose_advice(course: Course, weight: Weight | None) -> str:
     )
 
 
-def cardiac_hold_words(status: PatientStatus) -> str:
-    """Issue 13 item 11: what a cardiac hold means for the next dose, in words."""
-    latest = status.latest
-    if latest is None:
+def hold_trigger(record: PatientRecord, hold: Hold) -> LvefMeasurement | None:
+    """T of H2: the latest valid LVEF dated on or before the hold's start (ties: the higher
+    sequence); None when there is none."""
+    before = [m for m in record.lvef if not m.entered_in_error and m.date <= hold.start]
+    return max(before, key=lambda m: (m.date, m.sequence), default=None)
+
+
+def cardiac_hold_words(trigger: LvefMeasurement | None) -> str:
+    """Issue 13 item 11: what a cardiac hold means for the next dose, in words, from the LVEF
+    that led to it."""
+    if trigger is None:
         return "Do not give the next dose until a doctor has reviewed."
     return (
-        f"LVEF {percent(latest.value)} on {day_text(latest.date)} — do not give the next dose "
-        "until a doctor has reviewed."
+        f"LVEF {percent(trigger.value)} on {day_text(trigger.date)} — do not give the next "
+        "dose until a doctor has reviewed."
     )
 
 
-def hold_words(hold: Hold, status: PatientStatus) -> str:
+def hold_words(hold: Hold, record: PatientRecord) -> str:
     """H5: the hold a dose on the day would fall inside, in words."""
     ends = f"ends on {day_text(hold.end)}" if hold.end is not None else "is still open"
     if hold.reason == HoldReason.CARDIAC:
         return (
             f"On hold for the heart since {day_text(hold.start)}; the hold {ends}. "
-            f"{cardiac_hold_words(status)} {cite('H5')}"
+            f"{cardiac_hold_words(hold_trigger(record, hold))} {cite('H5')}"
         )
     return (
         f"On hold ({label(HoldReason(hold.reason)).lower()} reason) since "
@@ -150,12 +164,14 @@ def _recommendation_words(status: PatientStatus) -> str:
     return f"{label(Recommendation(status.recommendation))} is recommended — {rest or reason}"
 
 
-def _stop_reasons(status: PatientStatus, course: Course, day: date) -> list[ChairReason]:
+def _stop_reasons(
+    status: PatientStatus, record: PatientRecord, course: Course, day: date
+) -> list[ChairReason]:
     reasons = []
     holds = tuple(sorted((h for h in course.holds if not h.entered_in_error), key=_start))
     hold = infusion_inside_hold(holds, day)
     if hold is not None:
-        reasons.append(ChairReason(ChairState.STOP, "H5", hold_words(hold, status)))
+        reasons.append(ChairReason(ChairState.STOP, "H5", hold_words(hold, record)))
     if status.recommendation in HOLD_RECOMMENDATIONS:
         rule = status.recommendation_reason.rsplit("[", 1)[-1].rstrip("]")
         reasons.append(ChairReason(ChairState.STOP, rule, _recommendation_words(status)))
@@ -210,9 +226,12 @@ def chair_entry(
     *,
     review_pending: bool = False,
     last_weight: Weight | None = None,
+    status: PatientStatus | None = None,
 ) -> ChairEntry | None:
-    """The patient's row on the chair list of ``day``, or None when no dose is expected."""
-    status = evaluate(records_before(record, day), day, settings)
+    """The patient's row on the chair list of ``day``, or None when no dose is expected.
+    ``status``: the caller's ``day_status(record, day, settings)``, when it has it."""
+    if status is None:
+        status = day_status(record, day, settings)
     course = status.course
     if course is None or status.phase not in EXPECTED_PHASES:
         return None
@@ -222,7 +241,7 @@ def chair_entry(
     advice = ""
     if "RELOAD_DOSE_DUE" in status.flags:
         advice = loading_dose_advice(course, last_weight)
-    reasons = _stop_reasons(status, course, day) + _check_reasons(
+    reasons = _stop_reasons(status, record, course, day) + _check_reasons(
         status, course, review_pending, advice
     )
     if any(r.state == ChairState.STOP for r in reasons):
