@@ -109,7 +109,13 @@ ENDPOINTS = {
     "add_infusion": (
         "post",
         "/patients/A1001/courses/{course}/infusions/new/",
-        {"date": D, "dose_mg": "360", "reaction": "none", "confirm_warnings": "on"},
+        {
+            "date": D,
+            "dose_mg": "360",
+            "reaction": "none",
+            "confirm_warnings": "on",
+            "override_reason": "reviewed",
+        },
         ("oncologist", "nurse"),
         Infusion,
     ),
