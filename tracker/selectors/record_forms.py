@@ -101,10 +101,11 @@ def _infusion_notes(record, status, course, patient, today, initial) -> list[For
     hold = infusion_inside_hold(tuple(holds), today)
     if hold is not None:
         ends = f"until {day(hold.end)}" if hold.end else "still open"
-        reason = label(HoldReason(hold.reason)).lower()
-        text = f"Treatment is on hold ({reason}) since {day(hold.start)}, {ends}."
         if hold.reason == HoldReason.CARDIAC:
-            text += f" {cardiac_hold_words(hold_trigger(record, hold))}"
+            text = f"Treatment is on hold for the heart since {day(hold.start)}, {ends}. "
+            text += cardiac_hold_words(hold_trigger(record, hold))
+        else:
+            text = f"Treatment is on hold (other reason) since {day(hold.start)}, {ends}."
         notes.append(FormNote(text, danger=True))
     if "RELOAD_DOSE_DUE" in status.flags and status.course is not None:
         weight = last_weight(patient, today)
