@@ -123,7 +123,7 @@ def _lvef_notes(status) -> list[FormNote]:
     notes = []
     if status.baseline is not None:
         notes.append(FormNote(shown("Baseline", status.baseline)))
-    else:
+    elif status.course is not None:  # without a course no baseline is expected yet
         notes.append(FormNote("No baseline LVEF yet; the echocardiogram is proposed."))
     if status.latest is not None and status.latest != status.baseline:
         notes.append(FormNote(shown("Latest", status.latest)))
