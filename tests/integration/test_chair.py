@@ -158,3 +158,21 @@ def test_bounded_queries_at_10_and_500_patients(settled_viewer, django_assert_ma
     with django_assert_max_num_queries(12):
         response = settled_viewer.get("/chair/")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("recommendation", "flags", "pending"),
+    [
+        ("continue", (), False),
+        ("none", (), False),
+        ("hold", (), True),
+        ("discontinue", (), True),
+        ("may_resume", (), True),
+        ("continue", ("HOLD_NOT_ACTIONED",), True),
+    ],
+)
+def test_review_pending_ids_until_the_reviews_replace_it(recommendation, flags, pending):
+    from types import SimpleNamespace
+
+    statuses = {7: SimpleNamespace(recommendation=recommendation, flags=flags)}
+    assert review_pending_ids([7, 8], statuses=statuses) == ({7} if pending else set())
