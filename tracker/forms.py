@@ -45,6 +45,14 @@ class ClinicalForm(forms.ModelForm):
         if "notes" in self.fields:
             self.fields["notes"].widget = forms.Textarea(attrs={"rows": 2})
 
+    def needs_confirmation(self, warnings) -> bool:
+        """True while warnings stop the save (only the infusion form has any)."""
+        return False
+
+    def record_data(self) -> dict:
+        """What the create service receives: the model's fields, not the form's controls."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_warnings"}
+
     def clean_version(self):
         raw = self.cleaned_data.get("version") or ""
         try:
@@ -110,10 +118,45 @@ class InfusionForm(ClinicalForm):
         widget=forms.HiddenInput,
         help_text="Set when the user has seen the warnings and records the infusion anyway.",
     )
+    # Issue 13 item 11: "Record anyway" needs a reason, stored with the infusion. Shown (and
+    # required) only once warnings are on screen.
+    override_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Reason for recording anyway",
+        widget=forms.HiddenInput,
+        help_text="Why this infusion is recorded despite the warnings above (for example, "
+        "the oncologist reviewed the LVEF and decided to continue). Kept with the infusion.",
+    )
 
     class Meta:
         model = Infusion
         fields = rt.INFUSION.fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # an edit changes the record, not the decision to record it
+            del self.fields["confirm_warnings"], self.fields["override_reason"]
+
+    def needs_confirmation(self, warnings) -> bool:
+        """Warnings stop the save until confirmed with a reason ("Record anyway")."""
+        if not warnings:
+            self.cleaned_data["override_reason"] = ""
+            return False
+        reason_field = self.fields["override_reason"]
+        reason_field.widget = forms.Textarea(attrs={"rows": 2})
+        reason_field.required = True
+        if not self.cleaned_data.get("confirm_warnings"):
+            self.data = self.data.copy()
+            self.data["confirm_warnings"] = "on"
+            return True
+        if not self.cleaned_data.get("override_reason", "").strip():
+            self.add_error(
+                "override_reason",
+                "Give the reason for recording this infusion despite the warnings.",
+            )
+            return True
+        return False
 
 
 class HoldForm(ClinicalForm):

@@ -373,9 +373,27 @@ def test_infusion_warning_when_hold_recommended_then_confirm(oncologist_client):
     assert "US label: withhold for a fall of 16 points or more. [H1]" in page
     assert "Record anyway" in page
     assert Infusion.objects.count() == before  # nothing saved before confirmation
-    response = infusion_post(oncologist_client, course, "W1", confirm_warnings="on")
+    assert 'name="override_reason"' in page and "Reason for recording anyway" in page
+    # "Record anyway" needs a reason (issue 13 item 11).
+    page = infusion_post(oncologist_client, course, "W1", confirm_warnings="on").content.decode()
+    assert "Give the reason for recording this infusion despite the warnings." in page
+    assert Infusion.objects.count() == before
+    reason = "Dr Oncologist reviewed the LVEF and decided to continue"
+    response = infusion_post(
+        oncologist_client, course, "W1", confirm_warnings="on", override_reason=reason
+    )
     assert response.status_code == 302
     assert Infusion.objects.count() == before + 1
+    assert Infusion.objects.latest("pk").override_reason == reason
+    timeline = oncologist_client.get("/patients/W1/").content.decode()
+    assert f"recorded despite the warnings: {reason}" in timeline
+
+
+def test_no_reason_is_kept_when_there_were_no_warnings(oncologist_client):
+    _, course = active_patient("W6", latest=Decimal("60"))
+    response = infusion_post(oncologist_client, course, "W6", override_reason="stray text")
+    assert response.status_code == 302
+    assert Infusion.objects.latest("pk").override_reason == ""
 
 
 def test_infusion_without_warnings_saves_at_once(oncologist_client):

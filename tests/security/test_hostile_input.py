@@ -219,6 +219,7 @@ def test_infusion_form_posts(nurse_client, db, day, dose, weight, minutes, react
             "duration_minutes": minutes,
             "reaction": reaction,
             "confirm_warnings": "on",
+            "override_reason": "reviewed",
         },
     )
     assert response.status_code in (200, 302)

@@ -220,6 +220,11 @@ class Infusion(ClinicalRecord):
     )
     loading_dose = models.BooleanField(default=False)
     reaction = models.CharField(max_length=10, choices=REACTION_CHOICES, default="none")
+    # Issue 13 item 11: why it was recorded despite the warnings ("Record anyway"); empty when
+    # there were none.
+    override_reason = models.CharField(
+        "reason for recording despite the warnings", max_length=500, blank=True
+    )
 
     history = HistoricalRecords()
 

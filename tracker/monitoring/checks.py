@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .chair import cardiac_hold_words, hold_trigger
 from .evaluate import evaluate
 from .recommendation import infusion_inside_hold
 from .records import Course, Infusion, PatientRecord
@@ -28,6 +29,9 @@ class InfusionWarning:
     code: str  # a flag code, or RECOMMENDATION_HOLD / RECOMMENDATION_DISCONTINUE / SHORT_FIRST...
     rule: str
     text: str
+    # Shown in red: the dose must not be given (a hold recommended, or inside a cardiac hold;
+    # issue 13 item 11).
+    danger: bool = False
 
 
 def infusion_checks(
@@ -48,6 +52,7 @@ def infusion_checks(
                 f"RECOMMENDATION_{status.recommendation.upper()}",
                 status.recommendation_reason.rsplit("[", 1)[-1].rstrip("]"),
                 f"The recommendation is not to give this dose. {status.recommendation_reason}",
+                danger=True,
             )
         )
     if status.assessment_status == AssessmentStatus.OVERDUE:
@@ -78,13 +83,17 @@ def infusion_checks(
     if hold is not None:
         ends = f"ends on {day(hold.end)}" if hold.end is not None else "is still open"
         reason = in_sentence(label(HoldReason(hold.reason)))
+        cardiac = hold.reason == HoldReason.CARDIAC
+        # Issue 13 item 11: a cardiac hold says, first, the LVEF behind it and what to do.
+        words = f"{cardiac_hold_words(hold_trigger(record, hold))} " if cardiac else ""
         warnings.append(
             InfusionWarning(
                 "INFUSION_DURING_HOLD",
                 "H5",
-                f"The date falls inside a treatment hold "
+                f"{words}The date falls inside a treatment hold "
                 f"({reason}) that started on {day(hold.start)} "
                 f"and {ends}: an infusion during a hold is flagged. {cite('H5')}",
+                danger=cardiac,
             )
         )
     first = not any(not i.entered_in_error and i.date <= infusion.date for i in course.infusions)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from .dates import add_days
 from .definitions import Context
@@ -53,6 +54,22 @@ RELOAD_RULES: dict[str, Reload] = {
         gap_days=PHESGO_RELOAD_DAYS,
     ),
 }
+# D1 (EU SmPC, US label): the IV trastuzumab loading dose in mg/kg, by schedule. Phesgo's
+# loading dose is fixed (1200 mg pertuzumab / 600 mg trastuzumab): no mg/kg.
+LOADING_DOSE_MG_PER_KG: dict[str, Decimal] = {
+    Schedule.WEEKLY: Decimal(4),
+    Schedule.EVERY_3_WEEKS: Decimal(8),
+}
+
+
+def loading_dose_mg_per_kg(agent: str, schedule: str) -> Decimal | None:
+    """D1: the loading dose in mg/kg of the agent on the schedule (None: not weight-based or
+    no reload rule)."""
+    if RELOAD_RULES.get(agent) is not _TRASTUZUMAB_IV:
+        return None
+    return LOADING_DOSE_MG_PER_KG.get(schedule)
+
+
 # Version 1 name.
 RELOAD_AGENT = Agent.TRASTUZUMAB
 

@@ -106,6 +106,12 @@ class RuleSet(StrEnum):  # section 0, "Rule set"
     EU_SMPC = "eu_smpc"
 
 
+class ChairState(StrEnum):  # the chair list's "safe to dose?" (issue 12 item 6; chair.py)
+    STOP = "stop"
+    CHECK = "check"
+    GO = "go"
+
+
 EARLY_STAGE_INTENTS = (Intent.ADJUVANT, Intent.NEOADJUVANT)
 ANTHRACYCLINES = (
     Drug.DOXORUBICIN,
@@ -134,6 +140,7 @@ ENUMS: tuple[type[StrEnum], ...] = (
     Reaction,
     Drug,
     RuleSet,
+    ChairState,
 )
 
 # Keyed by enum class: the same value ("none", "completed") means different things in two enums.
@@ -191,6 +198,11 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "cyclophosphamide": "Cyclophosphamide (Cytoxan)",
     },
     RuleSet: {"us_label": "US prescribing information", "eu_smpc": "EU SmPC"},
+    ChairState: {
+        "stop": "Stop: do not dose",
+        "check": "Check before dosing",
+        "go": "Go: nothing stops this dose",
+    },
 }
 
 

@@ -20,7 +20,7 @@ from tracker.monitoring.wording import day
 from .records import _record_of, load_records, rule_settings
 
 
-def infusion_warnings(course: TreatmentCourse, data: dict) -> list[str]:
+def infusion_warnings(course: TreatmentCourse, data: dict) -> list[monitoring.InfusionWarning]:
     """What staff must see before recording an infusion: the rules' own checks on the patient's
     records before it, on the infusion's date (monitoring.infusion_checks: H2-H5, S6, D1, B2 and
     the first infusion's length), in plain words."""
@@ -35,7 +35,7 @@ def infusion_warnings(course: TreatmentCourse, data: dict) -> list[str]:
     _, warnings = monitoring.infusion_checks(
         record, rule_course, proposed, as_of=data["date"], settings=rule_settings()
     )
-    return [warning.text for warning in warnings]
+    return list(warnings)
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,8 @@ def patient_history(patient: Patient) -> PatientHistory:
                 details.append(f"over {infusion.duration_minutes} min")
             if infusion.reaction != "none":
                 details.append(f"{infusion.reaction} reaction")
+            if infusion.override_reason:  # issue 13 item 11
+                details.append(f"recorded despite the warnings: {infusion.override_reason}")
             entries.append(
                 HistoryEntry(infusion.date, "infusions", "Infusion", ", ".join(details), infusion)
             )

@@ -279,3 +279,9 @@ def history_rows(entries, mrn, changeable):
             f'\n<td class="text-nowrap d-print-none">{actions}</td></tr>'
         )
     return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped
+
+
+@register.filter
+def any_danger(items):
+    """True when one of the warnings says not to dose (shown red; issue 13 item 11)."""
+    return any(getattr(item, "danger", False) for item in items or ())

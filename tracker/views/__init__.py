@@ -1,6 +1,7 @@
 """Thin views, one module per page family (issue 10 item 1): read through selectors, write
 through services, render templates. Re-exported for tracker/urls.py."""
 
+from .chair import chair
 from .help import flag_help
 from .patients import patient_create, patient_edit, patient_list
 from .records import KINDS, record_create, record_edit, record_entered_in_error
@@ -9,6 +10,7 @@ from .worklist import worklist
 
 __all__ = [
     "KINDS",
+    "chair",
     "flag_help",
     "patient_audit",
     "patient_create",

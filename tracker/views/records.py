@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from tracker import forms, selectors, services
 from tracker.models import TreatmentCourse
 from tracker.records import PATIENT_RECORDS, RecordType
+from tracker.selectors.record_forms import form_setup, record_warnings
 
 from .common import patient_or_404 as _patient
 from .common import require as _require
@@ -57,49 +58,42 @@ def _save_form(request, form, save):
         return None
 
 
+def _owner_course(patient, record_type: RecordType, course_id):
+    """The course an infusion or a hold is recorded in (None for a patient's record)."""
+    if record_type.owner != "course":
+        return None
+    if course_id is None:
+        raise Http404("Infusions and holds belong to a course.")
+    return _course(patient, course_id)
+
+
 @require_http_methods(["GET", "POST"])
 def record_create(request, mrn, kind, course_id=None):
     record_type = _kind(kind)
-    title = record_type.title
     _require(request, f"add_{record_type.codename}")
     patient = _patient(mrn)
-    by_course = record_type.owner == "course"
-    course = _course(patient, course_id) if by_course else None
-    if by_course and course_id is None:
-        raise Http404("Infusions and holds belong to a course.")
-    form = record_type.form(request.POST or None, initial={record_type.dates[0]: _today()})
+    course = _owner_course(patient, record_type, course_id)
+    # What the form proposes and shows when it opens (issue 13 items 11, 12).
+    setup = form_setup(record_type, patient, course, _today())
+    form = record_type.form(request.POST or None, initial=setup.initial)
     warnings = []
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        confirmed = data.pop("confirm_warnings", False)
-        if kind == "infusions":
-            warnings = selectors.infusion_warnings(course, data)
-        if warnings and not confirmed:
-            form.data = form.data.copy()
-            form.data["confirm_warnings"] = "on"
-        else:
+        warnings = record_warnings(record_type, course, form.cleaned_data)
+        if not form.needs_confirmation(warnings):
             owner = {"course": course} if course else {"patient": patient}
+            create = record_type.create
             saved = _save_form(
-                request, form, lambda _: record_type.create(actor=request.user, **owner, **data)
+                request, form, lambda _: create(actor=request.user, **owner, **form.record_data())
             )
             if saved:
-                messages.success(
-                    request, f"{_capitalised(title)} recorded: {selectors.record_name(saved)}."
-                )
+                name = selectors.record_name(saved)
+                messages.success(request, f"{_capitalised(record_type.title)} recorded: {name}.")
                 return redirect("tracker:patient", mrn=patient.mrn)
             warnings = []
-    _form_viewed(request, patient, f"new {title}")
-    return render(
-        request,
-        "tracker/form.html",
-        {
-            "form": form,
-            "patient": patient,
-            "course": course,
-            "title": f"Record {record_type.article} {title}",
-            "warnings": warnings,
-        },
-    )
+    _form_viewed(request, patient, f"new {record_type.title}")
+    title = f"Record {record_type.article} {record_type.title}"
+    context = {"form": form, "patient": patient, "course": course, "title": title}
+    return render(request, "tracker/form.html", {**context, "warnings": warnings, **setup.page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -134,36 +128,36 @@ def record_edit(request, mrn, kind, pk):
     )
 
 
+def _mark_entered_in_error(request, record, title: str, reason: str) -> None:
+    try:
+        services.mark_entered_in_error(record, actor=request.user, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{_capitalised(title)} marked entered in error.")
+
+
+def _entered_in_error_page(record, title: str) -> dict:
+    return {
+        "title": f"Mark {title} as entered in error",
+        "record": record,
+        "intro": f"{record} will stay in the record, struck through, with your name, the "
+        "time and this reason. Nothing is deleted.",
+        "submit": "Mark entered in error",
+        "danger": True,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def record_entered_in_error(request, mrn, kind, pk):
-    record_type = _kind(kind)
-    title = record_type.title
-    _require(request, f"change_{record_type.codename}")
+    title = _kind(kind).title
+    _require(request, f"change_{_kind(kind).codename}")
     patient = _patient(mrn)
     record = _record(patient, kind, pk)
     form = forms.EnteredInErrorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.mark_entered_in_error(
-                record, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"{_capitalised(title)} marked entered in error.")
+        _mark_entered_in_error(request, record, title, form.cleaned_data["reason"])
         return redirect("tracker:patient", mrn=patient.mrn)
     _form_viewed(request, patient, f"mark {title} {record.pk} entered in error")
-    return render(
-        request,
-        "tracker/form.html",
-        {
-            "form": form,
-            "patient": patient,
-            "title": f"Mark {title} as entered in error",
-            "record": record,
-            "intro": f"{record} will stay in the record, struck through, with your name, the "
-            "time and this reason. Nothing is deleted.",
-            "submit": "Mark entered in error",
-            "danger": True,
-        },
-    )
+    context = {"form": form, "patient": patient, **_entered_in_error_page(record, title)}
+    return render(request, "tracker/form.html", context)
