@@ -27,25 +27,55 @@ from .timeline import (
     patient_history,
     patient_timeline,
 )
+from .workflow import (
+    MonitoringPlan,
+    Work,
+    is_current,
+    monitoring_plan,
+    review_sentence,
+    review_state,
+)
 from .worklist import (
     SECTION_FILTERS,
     SECTION_ROWS,
+    SECTION_TITLES,
     WORKLIST_SECTIONS,
+    WorklistRow,
     WorklistSection,
+    ordering,
+    section_description,
     worklist,
+    worklist_export,
 )
+from .worklist import contact_words as worklist_contact_words
+from .worklist import review_words as worklist_review_words
+from .worklist import work_state as worklist_work_state
 
 __all__ = [
     "ROW_FIELDS",
     "SECTION_FILTERS",
     "SECTION_ROWS",
+    "SECTION_TITLES",
     "WORKLIST_SECTIONS",
     "ChangeEntry",
     "EvaluatedPatient",
     "HistoryEntry",
     "PatientHistory",
     "Timeline",
+    "MonitoringPlan",
+    "Work",
+    "WorklistRow",
     "WorklistSection",
+    "is_current",
+    "monitoring_plan",
+    "ordering",
+    "review_sentence",
+    "review_state",
+    "section_description",
+    "worklist_contact_words",
+    "worklist_export",
+    "worklist_review_words",
+    "worklist_work_state",
     "active_patients",
     "assessment_status_ranges",
     "bring_up_to_date",

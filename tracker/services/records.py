@@ -94,6 +94,9 @@ def _earliest_clinical_date(patient):
         *TreatmentHold.objects.filter(course__patient=patient).values_list("start", flat=True),
         *patient.lvef_measurements.values_list("date", flat=True),
         *patient.cotreatments.values_list("start", flat=True),
+        *patient.scan_requests.values_list("requested_on", flat=True),
+        *patient.reviews.values_list("date", flat=True),
+        *patient.contacts.values_list("date", flat=True),
     ]
     return min(dates, default=None)
 
@@ -189,7 +192,11 @@ def hold_create(*, actor, course, **fields) -> TreatmentHold:
 @transaction.atomic
 def lvef_create(*, actor, patient, **fields) -> LvefMeasurement:
     lock_patients(patient.pk)
-    return _save(LvefMeasurement(patient=patient, **fields), actor=actor)
+    measurement = _save(LvefMeasurement(patient=patient, **fields), actor=actor)
+    from .workflow import close_request_by_lvef  # issue 12 item 1: the scan is done
+
+    close_request_by_lvef(measurement, actor=actor)
+    return measurement
 
 
 @transaction.atomic
