@@ -12,10 +12,13 @@ from tracker import services
 from tracker.admin.actions import mark_entered_in_error
 from tracker.admin.audit import AuditedAdminMixin
 from tracker.models import (
+    ContactLog,
     CoTreatment,
     Infusion,
     LvefMeasurement,
     Patient,
+    RecommendationReview,
+    ScanRequest,
     TreatmentCourse,
     TreatmentHold,
 )
@@ -267,3 +270,46 @@ class CoTreatmentAdmin(ClinicalAdmin):
     list_filter = ("drug", "entered_in_error")
     date_hierarchy = "start"
     autocomplete_fields = ("patient",)
+
+
+class WorkflowAdmin(ClinicalAdmin):
+    """Issue 12: the follow-through records are written on the clinic pages (their states have
+    their own services); here they are read, and only the registry's edit fields change."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        from tracker import records
+
+        editable = set(records.of_model(self.model).fields)
+        fixed = [
+            f.name
+            for f in self.model._meta.concrete_fields
+            if f.editable and not f.primary_key and f.name not in editable
+        ]
+        return (*dict.fromkeys((*fixed, *super().get_readonly_fields(request, obj))),)
+
+
+@admin.register(ScanRequest)
+class ScanRequestAdmin(WorkflowAdmin):
+    list_display = ("patient", "modality", "requested_on", "state", "booked_for", "closed_on")
+    list_filter = ("state", "modality")
+    list_select_related = ("patient",)
+    search_fields = ("patient__mrn", "patient__family_name")
+
+
+@admin.register(RecommendationReview)
+class RecommendationReviewAdmin(WorkflowAdmin):
+    list_display = ("patient", "date", "decision", "recommendation", "reviewed_by")
+    list_filter = ("decision",)
+    list_select_related = ("patient", "reviewed_by")
+    search_fields = ("patient__mrn", "patient__family_name")
+
+
+@admin.register(ContactLog)
+class ContactLogAdmin(WorkflowAdmin):
+    list_display = ("patient", "date", "method", "outcome", "contacted_by")
+    list_filter = ("method", "outcome")
+    list_select_related = ("patient", "contacted_by")
+    search_fields = ("patient__mrn", "patient__family_name")

@@ -12,482 +12,1623 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'tracker_user',
+                "db_table": "tracker_user",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='HistoricalPatient',
+            name="HistoricalPatient",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('entered_in_error_reason', models.TextField(blank=True, max_length=500)),
-                ('entered_in_error_at', models.DateTimeField(blank=True, null=True)),
-                ('mrn', models.CharField(db_index=True, max_length=32, verbose_name='MRN')),
-                ('given_name', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField(validators=[tracker.validators.in_the_past])),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Unknown')], default='unknown', max_length=10)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entered_in_error_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("entered_in_error_reason", models.TextField(blank=True, max_length=500)),
+                ("entered_in_error_at", models.DateTimeField(blank=True, null=True)),
+                ("mrn", models.CharField(db_index=True, max_length=32, verbose_name="MRN")),
+                ("given_name", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField(validators=[tracker.validators.in_the_past])),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical patient',
-                'verbose_name_plural': 'historical patients',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical patient",
+                "verbose_name_plural": "historical patients",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Patient',
+            name="Patient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('entered_in_error_reason', models.TextField(blank=True, max_length=500)),
-                ('entered_in_error_at', models.DateTimeField(blank=True, null=True)),
-                ('mrn', models.CharField(max_length=32, unique=True, verbose_name='MRN')),
-                ('given_name', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField(validators=[tracker.validators.in_the_past])),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Unknown')], default='unknown', max_length=10)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entered_in_error_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("entered_in_error_reason", models.TextField(blank=True, max_length=500)),
+                ("entered_in_error_at", models.DateTimeField(blank=True, null=True)),
+                ("mrn", models.CharField(max_length=32, unique=True, verbose_name="MRN")),
+                ("given_name", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField(validators=[tracker.validators.in_the_past])),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['mrn'],
+                "ordering": ["mrn"],
             },
         ),
         migrations.CreateModel(
-            name='LvefMeasurement',
+            name="LvefMeasurement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('entered_in_error_reason', models.TextField(blank=True, max_length=500)),
-                ('entered_in_error_at', models.DateTimeField(blank=True, null=True)),
-                ('date', models.DateField(validators=[tracker.validators.not_in_future])),
-                ('value', tracker.models.ClinicalDecimalField(decimal_places=1, max_digits=3, validators=[tracker.validators.Between(1, 99)], verbose_name='LVEF (%)')),
-                ('modality', models.CharField(choices=[('echo', 'Echocardiogram'), ('muga', 'MUGA'), ('cmr', 'Cardiac MRI')], max_length=4)),
-                ('gls', tracker.models.ClinicalDecimalField(blank=True, decimal_places=1, help_text='Global longitudinal strain, a negative percentage (e.g. -19.5).', max_digits=3, null=True, validators=[tracker.validators.Between(-40, 0)], verbose_name='GLS (%)')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entered_in_error_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lvef_measurements', to='tracker.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("entered_in_error_reason", models.TextField(blank=True, max_length=500)),
+                ("entered_in_error_at", models.DateTimeField(blank=True, null=True)),
+                ("date", models.DateField(validators=[tracker.validators.not_in_future])),
+                (
+                    "value",
+                    tracker.models.ClinicalDecimalField(
+                        decimal_places=1,
+                        max_digits=3,
+                        validators=[tracker.validators.Between(1, 99)],
+                        verbose_name="LVEF (%)",
+                    ),
+                ),
+                (
+                    "modality",
+                    models.CharField(
+                        choices=[
+                            ("echo", "Echocardiogram"),
+                            ("muga", "MUGA"),
+                            ("cmr", "Cardiac MRI"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "gls",
+                    tracker.models.ClinicalDecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="Global longitudinal strain, a negative percentage (e.g. -19.5).",
+                        max_digits=3,
+                        null=True,
+                        validators=[tracker.validators.Between(-40, 0)],
+                        verbose_name="GLS (%)",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lvef_measurements",
+                        to="tracker.patient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'LVEF measurement',
-                'ordering': ['date', 'id'],
+                "verbose_name": "LVEF measurement",
+                "ordering": ["date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalTreatmentCourse',
+            name="HistoricalTreatmentCourse",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('entered_in_error_reason', models.TextField(blank=True, max_length=500)),
-                ('entered_in_error_at', models.DateTimeField(blank=True, null=True)),
-                ('agent', models.CharField(choices=[('trastuzumab', 'Trastuzumab IV (incl. biosimilars)'), ('trastuzumab_sc', 'Trastuzumab SC'), ('pertuzumab_trastuzumab', 'Pertuzumab + trastuzumab'), ('trastuzumab_emtansine', 'Ado-trastuzumab emtansine (T-DM1)'), ('trastuzumab_deruxtecan', 'Fam-trastuzumab deruxtecan (T-DXd)')], max_length=32)),
-                ('intent', models.CharField(choices=[('adjuvant', 'Adjuvant'), ('neoadjuvant', 'Neoadjuvant'), ('metastatic', 'Metastatic')], max_length=16)),
-                ('schedule', models.CharField(choices=[('weekly', 'Weekly'), ('every_3_weeks', 'Every 3 weeks')], max_length=16)),
-                ('planned_start', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True, validators=[tracker.validators.not_in_future])),
-                ('end_reason', models.CharField(blank=True, choices=[('completed', 'Completed'), ('discontinued', 'Discontinued')], max_length=16)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entered_in_error_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.patient')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("entered_in_error_reason", models.TextField(blank=True, max_length=500)),
+                ("entered_in_error_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agent",
+                    models.CharField(
+                        choices=[
+                            ("trastuzumab", "Trastuzumab IV (incl. biosimilars)"),
+                            ("trastuzumab_sc", "Trastuzumab SC"),
+                            ("pertuzumab_trastuzumab", "Pertuzumab + trastuzumab"),
+                            ("trastuzumab_emtansine", "Ado-trastuzumab emtansine (T-DM1)"),
+                            ("trastuzumab_deruxtecan", "Fam-trastuzumab deruxtecan (T-DXd)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "intent",
+                    models.CharField(
+                        choices=[
+                            ("adjuvant", "Adjuvant"),
+                            ("neoadjuvant", "Neoadjuvant"),
+                            ("metastatic", "Metastatic"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.CharField(
+                        choices=[("weekly", "Weekly"), ("every_3_weeks", "Every 3 weeks")],
+                        max_length=16,
+                    ),
+                ),
+                ("planned_start", models.DateField()),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True, null=True, validators=[tracker.validators.not_in_future]
+                    ),
+                ),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[("completed", "Completed"), ("discontinued", "Discontinued")],
+                        max_length=16,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.patient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical treatment course',
-                'verbose_name_plural': 'historical treatment courses',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical treatment course",
+                "verbose_name_plural": "historical treatment courses",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLvefMeasurement',
+            name="HistoricalLvefMeasurement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('entered_in_error_reason', models.TextField(blank=True, max_length=500)),
-                ('entered_in_error_at', models.DateTimeField(blank=True, null=True)),
-                ('date', models.DateField(validators=[tracker.validators.not_in_future])),
-                ('value', tracker.models.ClinicalDecimalField(decimal_places=1, max_digits=3, validators=[tracker.validators.Between(1, 99)], verbose_name='LVEF (%)')),
-                ('modality', models.CharField(choices=[('echo', 'Echocardiogram'), ('muga', 'MUGA'), ('cmr', 'Cardiac MRI')], max_length=4)),
-                ('gls', tracker.models.ClinicalDecimalField(blank=True, decimal_places=1, help_text='Global longitudinal strain, a negative percentage (e.g. -19.5).', max_digits=3, null=True, validators=[tracker.validators.Between(-40, 0)], verbose_name='GLS (%)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entered_in_error_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.patient')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("entered_in_error_reason", models.TextField(blank=True, max_length=500)),
+                ("entered_in_error_at", models.DateTimeField(blank=True, null=True)),
+                ("date", models.DateField(validators=[tracker.validators.not_in_future])),
+                (
+                    "value",
+                    tracker.models.ClinicalDecimalField(
+                        decimal_places=1,
+                        max_digits=3,
+                        validators=[tracker.validators.Between(1, 99)],
+                        verbose_name="LVEF (%)",
+                    ),
+                ),
+                (
+                    "modality",
+                    models.CharField(
+                        choices=[
+                            ("echo", "Echocardiogram"),
+                            ("muga", "MUGA"),
+                            ("cmr", "Cardiac MRI"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "gls",
+                    tracker.models.ClinicalDecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="Global longitudinal strain, a negative percentage (e.g. -19.5).",
+                        max_digits=3,
+                        null=True,
+                        validators=[tracker.validators.Between(-40, 0)],
+                        verbose_name="GLS (%)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.patient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical LVEF measurement',
-                'verbose_name_plural': 'historical LVEF measurements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical LVEF measurement",
+                "verbose_name_plural": "historical LVEF measurements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCoTreatment',
+            name="HistoricalCoTreatment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('entered_in_error_reason', models.TextField(blank=True, max_length=500)),
-                ('entered_in_error_at', models.DateTimeField(blank=True, null=True)),
-                ('drug', models.CharField(choices=[('doxorubicin', 'Doxorubicin (Adriamycin)'), ('epirubicin', 'Epirubicin'), ('daunorubicin', 'Daunorubicin'), ('idarubicin', 'Idarubicin'), ('mitoxantrone', 'Mitoxantrone'), ('cyclophosphamide', 'Cyclophosphamide (Cytoxan)')], max_length=20)),
-                ('start', models.DateField(validators=[tracker.validators.not_in_future])),
-                ('end', models.DateField(blank=True, null=True)),
-                ('cumulative_dose_mg_m2', tracker.models.ClinicalDecimalField(blank=True, decimal_places=1, max_digits=5, null=True, validators=[tracker.validators.Between(0, 5000, True)], verbose_name='cumulative dose (mg/m²)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entered_in_error_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.patient')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("entered_in_error_reason", models.TextField(blank=True, max_length=500)),
+                ("entered_in_error_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "drug",
+                    models.CharField(
+                        choices=[
+                            ("doxorubicin", "Doxorubicin (Adriamycin)"),
+                            ("epirubicin", "Epirubicin"),
+                            ("daunorubicin", "Daunorubicin"),
+                            ("idarubicin", "Idarubicin"),
+                            ("mitoxantrone", "Mitoxantrone"),
+                            ("cyclophosphamide", "Cyclophosphamide (Cytoxan)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("start", models.DateField(validators=[tracker.validators.not_in_future])),
+                ("end", models.DateField(blank=True, null=True)),
+                (
+                    "cumulative_dose_mg_m2",
+                    tracker.models.ClinicalDecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        validators=[tracker.validators.Between(0, 5000, True)],
+                        verbose_name="cumulative dose (mg/m²)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.patient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical co-treatment',
-                'verbose_name_plural': 'historical co-treatments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical co-treatment",
+                "verbose_name_plural": "historical co-treatments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='CoTreatment',
+            name="CoTreatment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('entered_in_error_reason', models.TextField(blank=True, max_length=500)),
-                ('entered_in_error_at', models.DateTimeField(blank=True, null=True)),
-                ('drug', models.CharField(choices=[('doxorubicin', 'Doxorubicin (Adriamycin)'), ('epirubicin', 'Epirubicin'), ('daunorubicin', 'Daunorubicin'), ('idarubicin', 'Idarubicin'), ('mitoxantrone', 'Mitoxantrone'), ('cyclophosphamide', 'Cyclophosphamide (Cytoxan)')], max_length=20)),
-                ('start', models.DateField(validators=[tracker.validators.not_in_future])),
-                ('end', models.DateField(blank=True, null=True)),
-                ('cumulative_dose_mg_m2', tracker.models.ClinicalDecimalField(blank=True, decimal_places=1, max_digits=5, null=True, validators=[tracker.validators.Between(0, 5000, True)], verbose_name='cumulative dose (mg/m²)')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entered_in_error_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cotreatments', to='tracker.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("entered_in_error_reason", models.TextField(blank=True, max_length=500)),
+                ("entered_in_error_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "drug",
+                    models.CharField(
+                        choices=[
+                            ("doxorubicin", "Doxorubicin (Adriamycin)"),
+                            ("epirubicin", "Epirubicin"),
+                            ("daunorubicin", "Daunorubicin"),
+                            ("idarubicin", "Idarubicin"),
+                            ("mitoxantrone", "Mitoxantrone"),
+                            ("cyclophosphamide", "Cyclophosphamide (Cytoxan)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("start", models.DateField(validators=[tracker.validators.not_in_future])),
+                ("end", models.DateField(blank=True, null=True)),
+                (
+                    "cumulative_dose_mg_m2",
+                    tracker.models.ClinicalDecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        validators=[tracker.validators.Between(0, 5000, True)],
+                        verbose_name="cumulative dose (mg/m²)",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cotreatments",
+                        to="tracker.patient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'co-treatment',
-                'ordering': ['start', 'id'],
+                "verbose_name": "co-treatment",
+                "ordering": ["start", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TreatmentCourse',
+            name="TreatmentCourse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('entered_in_error_reason', models.TextField(blank=True, max_length=500)),
-                ('entered_in_error_at', models.DateTimeField(blank=True, null=True)),
-                ('agent', models.CharField(choices=[('trastuzumab', 'Trastuzumab IV (incl. biosimilars)'), ('trastuzumab_sc', 'Trastuzumab SC'), ('pertuzumab_trastuzumab', 'Pertuzumab + trastuzumab'), ('trastuzumab_emtansine', 'Ado-trastuzumab emtansine (T-DM1)'), ('trastuzumab_deruxtecan', 'Fam-trastuzumab deruxtecan (T-DXd)')], max_length=32)),
-                ('intent', models.CharField(choices=[('adjuvant', 'Adjuvant'), ('neoadjuvant', 'Neoadjuvant'), ('metastatic', 'Metastatic')], max_length=16)),
-                ('schedule', models.CharField(choices=[('weekly', 'Weekly'), ('every_3_weeks', 'Every 3 weeks')], max_length=16)),
-                ('planned_start', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True, validators=[tracker.validators.not_in_future])),
-                ('end_reason', models.CharField(blank=True, choices=[('completed', 'Completed'), ('discontinued', 'Discontinued')], max_length=16)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entered_in_error_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='courses', to='tracker.patient')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("entered_in_error_reason", models.TextField(blank=True, max_length=500)),
+                ("entered_in_error_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agent",
+                    models.CharField(
+                        choices=[
+                            ("trastuzumab", "Trastuzumab IV (incl. biosimilars)"),
+                            ("trastuzumab_sc", "Trastuzumab SC"),
+                            ("pertuzumab_trastuzumab", "Pertuzumab + trastuzumab"),
+                            ("trastuzumab_emtansine", "Ado-trastuzumab emtansine (T-DM1)"),
+                            ("trastuzumab_deruxtecan", "Fam-trastuzumab deruxtecan (T-DXd)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "intent",
+                    models.CharField(
+                        choices=[
+                            ("adjuvant", "Adjuvant"),
+                            ("neoadjuvant", "Neoadjuvant"),
+                            ("metastatic", "Metastatic"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.CharField(
+                        choices=[("weekly", "Weekly"), ("every_3_weeks", "Every 3 weeks")],
+                        max_length=16,
+                    ),
+                ),
+                ("planned_start", models.DateField()),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True, null=True, validators=[tracker.validators.not_in_future]
+                    ),
+                ),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[("completed", "Completed"), ("discontinued", "Discontinued")],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="courses",
+                        to="tracker.patient",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['planned_start', 'id'],
+                "ordering": ["planned_start", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Infusion',
+            name="Infusion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('entered_in_error_reason', models.TextField(blank=True, max_length=500)),
-                ('entered_in_error_at', models.DateTimeField(blank=True, null=True)),
-                ('date', models.DateField(validators=[tracker.validators.not_in_future])),
-                ('dose_mg', tracker.models.ClinicalDecimalField(decimal_places=1, max_digits=6, validators=[tracker.validators.Between(0, 2000, True)], verbose_name='dose (mg)')),
-                ('weight_kg', tracker.models.ClinicalDecimalField(blank=True, decimal_places=1, max_digits=4, null=True, validators=[tracker.validators.Between(20, 300)], verbose_name='weight (kg)')),
-                ('duration_minutes', models.PositiveSmallIntegerField(blank=True, null=True, validators=[tracker.validators.Between(1, 600)], verbose_name='duration (minutes)')),
-                ('loading_dose', models.BooleanField(default=False)),
-                ('reaction', models.CharField(choices=[('none', 'None'), ('mild', 'Mild'), ('moderate', 'Moderate'), ('severe', 'Severe')], default='none', max_length=10)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entered_in_error_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='infusions', to='tracker.treatmentcourse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("entered_in_error_reason", models.TextField(blank=True, max_length=500)),
+                ("entered_in_error_at", models.DateTimeField(blank=True, null=True)),
+                ("date", models.DateField(validators=[tracker.validators.not_in_future])),
+                (
+                    "dose_mg",
+                    tracker.models.ClinicalDecimalField(
+                        decimal_places=1,
+                        max_digits=6,
+                        validators=[tracker.validators.Between(0, 2000, True)],
+                        verbose_name="dose (mg)",
+                    ),
+                ),
+                (
+                    "weight_kg",
+                    tracker.models.ClinicalDecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        validators=[tracker.validators.Between(20, 300)],
+                        verbose_name="weight (kg)",
+                    ),
+                ),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[tracker.validators.Between(1, 600)],
+                        verbose_name="duration (minutes)",
+                    ),
+                ),
+                ("loading_dose", models.BooleanField(default=False)),
+                (
+                    "reaction",
+                    models.CharField(
+                        choices=[
+                            ("none", "None"),
+                            ("mild", "Mild"),
+                            ("moderate", "Moderate"),
+                            ("severe", "Severe"),
+                        ],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="infusions",
+                        to="tracker.treatmentcourse",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'id'],
+                "ordering": ["date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalTreatmentHold',
+            name="HistoricalTreatmentHold",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('entered_in_error_reason', models.TextField(blank=True, max_length=500)),
-                ('entered_in_error_at', models.DateTimeField(blank=True, null=True)),
-                ('start', models.DateField()),
-                ('end', models.DateField(blank=True, null=True)),
-                ('reason', models.CharField(choices=[('cardiac', 'Cardiac (LVEF decline or heart failure)'), ('other', 'Other')], max_length=10)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entered_in_error_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('course', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.treatmentcourse')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("entered_in_error_reason", models.TextField(blank=True, max_length=500)),
+                ("entered_in_error_at", models.DateTimeField(blank=True, null=True)),
+                ("start", models.DateField()),
+                ("end", models.DateField(blank=True, null=True)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("cardiac", "Cardiac (LVEF decline or heart failure)"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.treatmentcourse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical treatment hold',
-                'verbose_name_plural': 'historical treatment holds',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical treatment hold",
+                "verbose_name_plural": "historical treatment holds",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalInfusion',
+            name="HistoricalInfusion",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('entered_in_error_reason', models.TextField(blank=True, max_length=500)),
-                ('entered_in_error_at', models.DateTimeField(blank=True, null=True)),
-                ('date', models.DateField(validators=[tracker.validators.not_in_future])),
-                ('dose_mg', tracker.models.ClinicalDecimalField(decimal_places=1, max_digits=6, validators=[tracker.validators.Between(0, 2000, True)], verbose_name='dose (mg)')),
-                ('weight_kg', tracker.models.ClinicalDecimalField(blank=True, decimal_places=1, max_digits=4, null=True, validators=[tracker.validators.Between(20, 300)], verbose_name='weight (kg)')),
-                ('duration_minutes', models.PositiveSmallIntegerField(blank=True, null=True, validators=[tracker.validators.Between(1, 600)], verbose_name='duration (minutes)')),
-                ('loading_dose', models.BooleanField(default=False)),
-                ('reaction', models.CharField(choices=[('none', 'None'), ('mild', 'Mild'), ('moderate', 'Moderate'), ('severe', 'Severe')], default='none', max_length=10)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entered_in_error_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('course', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.treatmentcourse')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("entered_in_error_reason", models.TextField(blank=True, max_length=500)),
+                ("entered_in_error_at", models.DateTimeField(blank=True, null=True)),
+                ("date", models.DateField(validators=[tracker.validators.not_in_future])),
+                (
+                    "dose_mg",
+                    tracker.models.ClinicalDecimalField(
+                        decimal_places=1,
+                        max_digits=6,
+                        validators=[tracker.validators.Between(0, 2000, True)],
+                        verbose_name="dose (mg)",
+                    ),
+                ),
+                (
+                    "weight_kg",
+                    tracker.models.ClinicalDecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        validators=[tracker.validators.Between(20, 300)],
+                        verbose_name="weight (kg)",
+                    ),
+                ),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[tracker.validators.Between(1, 600)],
+                        verbose_name="duration (minutes)",
+                    ),
+                ),
+                ("loading_dose", models.BooleanField(default=False)),
+                (
+                    "reaction",
+                    models.CharField(
+                        choices=[
+                            ("none", "None"),
+                            ("mild", "Mild"),
+                            ("moderate", "Moderate"),
+                            ("severe", "Severe"),
+                        ],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.treatmentcourse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical infusion',
-                'verbose_name_plural': 'historical infusions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical infusion",
+                "verbose_name_plural": "historical infusions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='TreatmentHold',
+            name="TreatmentHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('entered_in_error_reason', models.TextField(blank=True, max_length=500)),
-                ('entered_in_error_at', models.DateTimeField(blank=True, null=True)),
-                ('start', models.DateField()),
-                ('end', models.DateField(blank=True, null=True)),
-                ('reason', models.CharField(choices=[('cardiac', 'Cardiac (LVEF decline or heart failure)'), ('other', 'Other')], max_length=10)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='holds', to='tracker.treatmentcourse')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entered_in_error_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("entered_in_error_reason", models.TextField(blank=True, max_length=500)),
+                ("entered_in_error_at", models.DateTimeField(blank=True, null=True)),
+                ("start", models.DateField()),
+                ("end", models.DateField(blank=True, null=True)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("cardiac", "Cardiac (LVEF decline or heart failure)"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="holds",
+                        to="tracker.treatmentcourse",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start', 'id'],
+                "ordering": ["start", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.CheckConstraint(condition=models.Q(('mrn', ''), _negated=True), name='patient_mrn_not_empty'),
+            model_name="patient",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("mrn", ""), _negated=True), name="patient_mrn_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('given_name', ''), _negated=True), models.Q(('family_name', ''), _negated=True)), name='patient_names_not_empty'),
+            model_name="patient",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("given_name", ""), _negated=True),
+                    models.Q(("family_name", ""), _negated=True),
+                ),
+                name="patient_names_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.CheckConstraint(condition=models.Q(('sex__in', ['female', 'male', 'other', 'unknown'])), name='patient_sex_valid'),
+            model_name="patient",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sex__in", ["female", "male", "other", "unknown"])),
+                name="patient_sex_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.CheckConstraint(condition=models.Q(('entered_in_error', False), models.Q(models.Q(('entered_in_error_reason', ''), _negated=True), ('entered_in_error_at__isnull', False)), _connector='OR'), name='patient_entered_in_error_complete', violation_error_message='an entered-in-error mark needs a reason and a time'),
+            model_name="patient",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("entered_in_error", False),
+                    models.Q(
+                        models.Q(("entered_in_error_reason", ""), _negated=True),
+                        ("entered_in_error_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="patient_entered_in_error_complete",
+                violation_error_message="an entered-in-error mark needs a reason and a time",
+            ),
         ),
         migrations.AddIndex(
-            model_name='lvefmeasurement',
-            index=models.Index(fields=['patient', 'date'], name='tracker_lve_patient_9c5d79_idx'),
+            model_name="lvefmeasurement",
+            index=models.Index(fields=["patient", "date"], name="tracker_lve_patient_9c5d79_idx"),
         ),
         migrations.AddConstraint(
-            model_name='lvefmeasurement',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 1), ('value__lte', 99)), name='lvef_value_range'),
+            model_name="lvefmeasurement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 1), ("value__lte", 99)), name="lvef_value_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lvefmeasurement',
-            constraint=models.CheckConstraint(condition=models.Q(('gls__isnull', True), models.Q(('gls__gte', -40), ('gls__lte', 0)), _connector='OR'), name='lvef_gls_range'),
+            model_name="lvefmeasurement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("gls__isnull", True),
+                    models.Q(("gls__gte", -40), ("gls__lte", 0)),
+                    _connector="OR",
+                ),
+                name="lvef_gls_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lvefmeasurement',
-            constraint=models.CheckConstraint(condition=models.Q(('modality__in', ['echo', 'muga', 'cmr'])), name='lvef_modality_valid'),
+            model_name="lvefmeasurement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("modality__in", ["echo", "muga", "cmr"])),
+                name="lvef_modality_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lvefmeasurement',
-            constraint=models.CheckConstraint(condition=models.Q(('entered_in_error', False), models.Q(models.Q(('entered_in_error_reason', ''), _negated=True), ('entered_in_error_at__isnull', False)), _connector='OR'), name='lvef_entered_in_error_complete', violation_error_message='an entered-in-error mark needs a reason and a time'),
+            model_name="lvefmeasurement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("entered_in_error", False),
+                    models.Q(
+                        models.Q(("entered_in_error_reason", ""), _negated=True),
+                        ("entered_in_error_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="lvef_entered_in_error_complete",
+                violation_error_message="an entered-in-error mark needs a reason and a time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cotreatment',
-            constraint=models.CheckConstraint(condition=models.Q(('drug__in', ['doxorubicin', 'epirubicin', 'daunorubicin', 'idarubicin', 'mitoxantrone', 'cyclophosphamide'])), name='cotreatment_drug_valid'),
+            model_name="cotreatment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "drug__in",
+                        [
+                            "doxorubicin",
+                            "epirubicin",
+                            "daunorubicin",
+                            "idarubicin",
+                            "mitoxantrone",
+                            "cyclophosphamide",
+                        ],
+                    )
+                ),
+                name="cotreatment_drug_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cotreatment',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='cotreatment_end_not_before_start', violation_error_message='end must be on or after start'),
+            model_name="cotreatment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                ),
+                name="cotreatment_end_not_before_start",
+                violation_error_message="end must be on or after start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cotreatment',
-            constraint=models.CheckConstraint(condition=models.Q(('cumulative_dose_mg_m2__isnull', True), models.Q(('cumulative_dose_mg_m2__gt', 0), ('cumulative_dose_mg_m2__lte', 5000)), _connector='OR'), name='cotreatment_dose_range'),
+            model_name="cotreatment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("cumulative_dose_mg_m2__isnull", True),
+                    models.Q(
+                        ("cumulative_dose_mg_m2__gt", 0), ("cumulative_dose_mg_m2__lte", 5000)
+                    ),
+                    _connector="OR",
+                ),
+                name="cotreatment_dose_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cotreatment',
-            constraint=models.CheckConstraint(condition=models.Q(('entered_in_error', False), models.Q(models.Q(('entered_in_error_reason', ''), _negated=True), ('entered_in_error_at__isnull', False)), _connector='OR'), name='cotreatment_entered_in_error_complete', violation_error_message='an entered-in-error mark needs a reason and a time'),
+            model_name="cotreatment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("entered_in_error", False),
+                    models.Q(
+                        models.Q(("entered_in_error_reason", ""), _negated=True),
+                        ("entered_in_error_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="cotreatment_entered_in_error_complete",
+                violation_error_message="an entered-in-error mark needs a reason and a time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(('agent__in', ['trastuzumab', 'trastuzumab_sc', 'pertuzumab_trastuzumab', 'trastuzumab_emtansine', 'trastuzumab_deruxtecan'])), name='course_agent_valid'),
+            model_name="treatmentcourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "agent__in",
+                        [
+                            "trastuzumab",
+                            "trastuzumab_sc",
+                            "pertuzumab_trastuzumab",
+                            "trastuzumab_emtansine",
+                            "trastuzumab_deruxtecan",
+                        ],
+                    )
+                ),
+                name="course_agent_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(('intent__in', ['adjuvant', 'neoadjuvant', 'metastatic'])), name='course_intent_valid'),
+            model_name="treatmentcourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("intent__in", ["adjuvant", "neoadjuvant", "metastatic"])),
+                name="course_intent_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(('schedule__in', ['weekly', 'every_3_weeks'])), name='course_schedule_valid'),
+            model_name="treatmentcourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("schedule__in", ["weekly", "every_3_weeks"])),
+                name="course_schedule_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end_date__isnull', True), ('end_reason', '')), models.Q(('end_date__isnull', False), ('end_reason__in', ['completed', 'discontinued'])), _connector='OR'), name='course_end_date_and_reason_together', violation_error_message='end date and end reason go together'),
+            model_name="treatmentcourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("end_date__isnull", True), ("end_reason", "")),
+                    models.Q(
+                        ("end_date__isnull", False),
+                        ("end_reason__in", ["completed", "discontinued"]),
+                    ),
+                    _connector="OR",
+                ),
+                name="course_end_date_and_reason_together",
+                violation_error_message="end date and end reason go together",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(('entered_in_error', False), models.Q(models.Q(('entered_in_error_reason', ''), _negated=True), ('entered_in_error_at__isnull', False)), _connector='OR'), name='course_entered_in_error_complete', violation_error_message='an entered-in-error mark needs a reason and a time'),
+            model_name="treatmentcourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("entered_in_error", False),
+                    models.Q(
+                        models.Q(("entered_in_error_reason", ""), _negated=True),
+                        ("entered_in_error_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="course_entered_in_error_complete",
+                violation_error_message="an entered-in-error mark needs a reason and a time",
+            ),
         ),
         migrations.AddIndex(
-            model_name='infusion',
-            index=models.Index(fields=['course', 'date'], name='tracker_inf_course__4f5c09_idx'),
+            model_name="infusion",
+            index=models.Index(fields=["course", "date"], name="tracker_inf_course__4f5c09_idx"),
         ),
         migrations.AddConstraint(
-            model_name='infusion',
-            constraint=models.CheckConstraint(condition=models.Q(('dose_mg__gt', 0), ('dose_mg__lte', 2000)), name='infusion_dose_range'),
+            model_name="infusion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("dose_mg__gt", 0), ("dose_mg__lte", 2000)),
+                name="infusion_dose_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='infusion',
-            constraint=models.CheckConstraint(condition=models.Q(('weight_kg__isnull', True), models.Q(('weight_kg__gte', 20), ('weight_kg__lte', 300)), _connector='OR'), name='infusion_weight_range'),
+            model_name="infusion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("weight_kg__isnull", True),
+                    models.Q(("weight_kg__gte", 20), ("weight_kg__lte", 300)),
+                    _connector="OR",
+                ),
+                name="infusion_weight_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='infusion',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__isnull', True), models.Q(('duration_minutes__gte', 1), ('duration_minutes__lte', 600)), _connector='OR'), name='infusion_duration_range'),
+            model_name="infusion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("duration_minutes__isnull", True),
+                    models.Q(("duration_minutes__gte", 1), ("duration_minutes__lte", 600)),
+                    _connector="OR",
+                ),
+                name="infusion_duration_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='infusion',
-            constraint=models.CheckConstraint(condition=models.Q(('reaction__in', ['none', 'mild', 'moderate', 'severe'])), name='infusion_reaction_valid'),
+            model_name="infusion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reaction__in", ["none", "mild", "moderate", "severe"])),
+                name="infusion_reaction_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='infusion',
-            constraint=models.CheckConstraint(condition=models.Q(('entered_in_error', False), models.Q(models.Q(('entered_in_error_reason', ''), _negated=True), ('entered_in_error_at__isnull', False)), _connector='OR'), name='infusion_entered_in_error_complete', violation_error_message='an entered-in-error mark needs a reason and a time'),
+            model_name="infusion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("entered_in_error", False),
+                    models.Q(
+                        models.Q(("entered_in_error_reason", ""), _negated=True),
+                        ("entered_in_error_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="infusion_entered_in_error_complete",
+                violation_error_message="an entered-in-error mark needs a reason and a time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmenthold',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='hold_end_not_before_start', violation_error_message='end must be on or after start'),
+            model_name="treatmenthold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                ),
+                name="hold_end_not_before_start",
+                violation_error_message="end must be on or after start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmenthold',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__in', ['cardiac', 'other'])), name='hold_reason_valid'),
+            model_name="treatmenthold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason__in", ["cardiac", "other"])), name="hold_reason_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmenthold',
-            constraint=models.CheckConstraint(condition=models.Q(('entered_in_error', False), models.Q(models.Q(('entered_in_error_reason', ''), _negated=True), ('entered_in_error_at__isnull', False)), _connector='OR'), name='hold_entered_in_error_complete', violation_error_message='an entered-in-error mark needs a reason and a time'),
+            model_name="treatmenthold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("entered_in_error", False),
+                    models.Q(
+                        models.Q(("entered_in_error_reason", ""), _negated=True),
+                        ("entered_in_error_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="hold_entered_in_error_complete",
+                violation_error_message="an entered-in-error mark needs a reason and a time",
+            ),
         ),
     ]

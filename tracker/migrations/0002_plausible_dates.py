@@ -6,136 +6,257 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0001_initial'),
+        ("tracker", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='cotreatment',
-            name='end',
-            field=models.DateField(blank=True, null=True, validators=[tracker.validators.plausible_date]),
+            model_name="cotreatment",
+            name="end",
+            field=models.DateField(
+                blank=True, null=True, validators=[tracker.validators.plausible_date]
+            ),
         ),
         migrations.AlterField(
-            model_name='cotreatment',
-            name='start',
-            field=models.DateField(validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]),
+            model_name="cotreatment",
+            name="start",
+            field=models.DateField(
+                validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcotreatment',
-            name='end',
-            field=models.DateField(blank=True, null=True, validators=[tracker.validators.plausible_date]),
+            model_name="historicalcotreatment",
+            name="end",
+            field=models.DateField(
+                blank=True, null=True, validators=[tracker.validators.plausible_date]
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcotreatment',
-            name='start',
-            field=models.DateField(validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]),
+            model_name="historicalcotreatment",
+            name="start",
+            field=models.DateField(
+                validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalinfusion',
-            name='date',
-            field=models.DateField(validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]),
+            model_name="historicalinfusion",
+            name="date",
+            field=models.DateField(
+                validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]
+            ),
         ),
         migrations.AlterField(
-            model_name='historicallvefmeasurement',
-            name='date',
-            field=models.DateField(validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]),
+            model_name="historicallvefmeasurement",
+            name="date",
+            field=models.DateField(
+                validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalpatient',
-            name='date_of_birth',
-            field=models.DateField(validators=[tracker.validators.plausible_date, tracker.validators.in_the_past]),
+            model_name="historicalpatient",
+            name="date_of_birth",
+            field=models.DateField(
+                validators=[tracker.validators.plausible_date, tracker.validators.in_the_past]
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaltreatmentcourse',
-            name='end_date',
-            field=models.DateField(blank=True, null=True, validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]),
+            model_name="historicaltreatmentcourse",
+            name="end_date",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[tracker.validators.plausible_date, tracker.validators.not_in_future],
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaltreatmentcourse',
-            name='planned_start',
+            model_name="historicaltreatmentcourse",
+            name="planned_start",
             field=models.DateField(validators=[tracker.validators.plausible_date]),
         ),
         migrations.AlterField(
-            model_name='historicaltreatmenthold',
-            name='end',
-            field=models.DateField(blank=True, null=True, validators=[tracker.validators.plausible_date]),
+            model_name="historicaltreatmenthold",
+            name="end",
+            field=models.DateField(
+                blank=True, null=True, validators=[tracker.validators.plausible_date]
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaltreatmenthold',
-            name='start',
+            model_name="historicaltreatmenthold",
+            name="start",
             field=models.DateField(validators=[tracker.validators.plausible_date]),
         ),
         migrations.AlterField(
-            model_name='infusion',
-            name='date',
-            field=models.DateField(validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]),
+            model_name="infusion",
+            name="date",
+            field=models.DateField(
+                validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]
+            ),
         ),
         migrations.AlterField(
-            model_name='lvefmeasurement',
-            name='date',
-            field=models.DateField(validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]),
+            model_name="lvefmeasurement",
+            name="date",
+            field=models.DateField(
+                validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]
+            ),
         ),
         migrations.AlterField(
-            model_name='patient',
-            name='date_of_birth',
-            field=models.DateField(validators=[tracker.validators.plausible_date, tracker.validators.in_the_past]),
+            model_name="patient",
+            name="date_of_birth",
+            field=models.DateField(
+                validators=[tracker.validators.plausible_date, tracker.validators.in_the_past]
+            ),
         ),
         migrations.AlterField(
-            model_name='treatmentcourse',
-            name='end_date',
-            field=models.DateField(blank=True, null=True, validators=[tracker.validators.plausible_date, tracker.validators.not_in_future]),
+            model_name="treatmentcourse",
+            name="end_date",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[tracker.validators.plausible_date, tracker.validators.not_in_future],
+            ),
         ),
         migrations.AlterField(
-            model_name='treatmentcourse',
-            name='planned_start',
+            model_name="treatmentcourse",
+            name="planned_start",
             field=models.DateField(validators=[tracker.validators.plausible_date]),
         ),
         migrations.AlterField(
-            model_name='treatmenthold',
-            name='end',
-            field=models.DateField(blank=True, null=True, validators=[tracker.validators.plausible_date]),
+            model_name="treatmenthold",
+            name="end",
+            field=models.DateField(
+                blank=True, null=True, validators=[tracker.validators.plausible_date]
+            ),
         ),
         migrations.AlterField(
-            model_name='treatmenthold',
-            name='start',
+            model_name="treatmenthold",
+            name="start",
             field=models.DateField(validators=[tracker.validators.plausible_date]),
         ),
         migrations.AddConstraint(
-            model_name='cotreatment',
-            constraint=models.CheckConstraint(condition=models.Q(('start__isnull', True), models.Q(('start__gte', datetime.date(1900, 1, 1)), ('start__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='cotreatment_start_plausible'),
+            model_name="cotreatment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start__isnull", True),
+                    models.Q(
+                        ("start__gte", datetime.date(1900, 1, 1)),
+                        ("start__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="cotreatment_start_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cotreatment',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), models.Q(('end__gte', datetime.date(1900, 1, 1)), ('end__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='cotreatment_end_plausible'),
+            model_name="cotreatment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True),
+                    models.Q(
+                        ("end__gte", datetime.date(1900, 1, 1)),
+                        ("end__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="cotreatment_end_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='infusion',
-            constraint=models.CheckConstraint(condition=models.Q(('date__isnull', True), models.Q(('date__gte', datetime.date(1900, 1, 1)), ('date__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='infusion_date_plausible'),
+            model_name="infusion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date__isnull", True),
+                    models.Q(
+                        ("date__gte", datetime.date(1900, 1, 1)),
+                        ("date__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="infusion_date_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lvefmeasurement',
-            constraint=models.CheckConstraint(condition=models.Q(('date__isnull', True), models.Q(('date__gte', datetime.date(1900, 1, 1)), ('date__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='lvef_date_plausible'),
+            model_name="lvefmeasurement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date__isnull", True),
+                    models.Q(
+                        ("date__gte", datetime.date(1900, 1, 1)),
+                        ("date__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="lvef_date_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.CheckConstraint(condition=models.Q(('date_of_birth__isnull', True), models.Q(('date_of_birth__gte', datetime.date(1900, 1, 1)), ('date_of_birth__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='patient_date_of_birth_plausible'),
+            model_name="patient",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_of_birth__isnull", True),
+                    models.Q(
+                        ("date_of_birth__gte", datetime.date(1900, 1, 1)),
+                        ("date_of_birth__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="patient_date_of_birth_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_start__isnull', True), models.Q(('planned_start__gte', datetime.date(1900, 1, 1)), ('planned_start__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='course_planned_start_plausible'),
+            model_name="treatmentcourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("planned_start__isnull", True),
+                    models.Q(
+                        ("planned_start__gte", datetime.date(1900, 1, 1)),
+                        ("planned_start__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="course_planned_start_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), models.Q(('end_date__gte', datetime.date(1900, 1, 1)), ('end_date__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='course_end_date_plausible'),
+            model_name="treatmentcourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    models.Q(
+                        ("end_date__gte", datetime.date(1900, 1, 1)),
+                        ("end_date__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="course_end_date_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmenthold',
-            constraint=models.CheckConstraint(condition=models.Q(('start__isnull', True), models.Q(('start__gte', datetime.date(1900, 1, 1)), ('start__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='hold_start_plausible'),
+            model_name="treatmenthold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start__isnull", True),
+                    models.Q(
+                        ("start__gte", datetime.date(1900, 1, 1)),
+                        ("start__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="hold_start_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmenthold',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), models.Q(('end__gte', datetime.date(1900, 1, 1)), ('end__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='hold_end_plausible'),
+            model_name="treatmenthold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True),
+                    models.Q(
+                        ("end__gte", datetime.date(1900, 1, 1)),
+                        ("end__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="hold_end_plausible",
+            ),
         ),
     ]

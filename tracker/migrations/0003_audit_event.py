@@ -6,27 +6,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0002_plausible_dates'),
+        ("tracker", "0002_plausible_dates"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(blank=True, help_text='as typed, for failures', max_length=150)),
-                ('action', models.CharField(choices=[('login', 'Logged in'), ('login_failed', 'Failed log-in'), ('logout', 'Logged out'), ('patient_view', 'Viewed a patient'), ('csv_download', 'Downloaded a CSV'), ('import', 'Imported patients')], max_length=20)),
-                ('patient_mrn', models.CharField(blank=True, db_index=True, max_length=32, verbose_name='MRN')),
-                ('detail', models.CharField(blank=True, max_length=500)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "username",
+                    models.CharField(
+                        blank=True, help_text="as typed, for failures", max_length=150
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("login", "Logged in"),
+                            ("login_failed", "Failed log-in"),
+                            ("logout", "Logged out"),
+                            ("patient_view", "Viewed a patient"),
+                            ("csv_download", "Downloaded a CSV"),
+                            ("import", "Imported patients"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "patient_mrn",
+                    models.CharField(blank=True, db_index=True, max_length=32, verbose_name="MRN"),
+                ),
+                ("detail", models.CharField(blank=True, max_length=500)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('action__in', ['login', 'login_failed', 'logout', 'patient_view', 'csv_download', 'import'])), name='audit_action_valid')],
+                "ordering": ["-at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "action__in",
+                                [
+                                    "login",
+                                    "login_failed",
+                                    "logout",
+                                    "patient_view",
+                                    "csv_download",
+                                    "import",
+                                ],
+                            )
+                        ),
+                        name="audit_action_valid",
+                    )
+                ],
             },
         ),
     ]

@@ -9,47 +9,100 @@ def create_worklist_version(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0004_roles_and_audit_guard'),
+        ("tracker", "0004_roles_and_audit_guard"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorklistVersion',
+            name="WorklistVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='MonitoringStatus',
+            name="MonitoringStatus",
             fields=[
-                ('patient', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='monitoring_status', serialize=False, to='tracker.patient')),
-                ('evaluated_for', models.DateField(help_text='the as_of date of the evaluation')),
-                ('evaluated_at', models.DateTimeField()),
-                ('phase', models.CharField(max_length=24)),
-                ('next_assessment_due', models.DateField(null=True)),
-                ('recommendation', models.CharField(max_length=12)),
-                ('recommendation_reason', models.TextField()),
-                ('cotreatment_risk', models.CharField(max_length=10)),
-                ('ctrcd', models.CharField(max_length=10)),
-                ('baseline_value', models.DecimalField(decimal_places=1, max_digits=3, null=True)),
-                ('baseline_date', models.DateField(null=True)),
-                ('latest_value', models.DecimalField(decimal_places=1, max_digits=3, null=True)),
-                ('latest_date', models.DateField(null=True)),
-                ('latest_modality', models.CharField(blank=True, max_length=4)),
-                ('lvef_drop', models.DecimalField(decimal_places=1, max_digits=4, null=True)),
-                ('doxorubicin_equivalent_mg_m2', models.DecimalField(decimal_places=2, max_digits=9)),
-                ('flags', models.CharField(blank=True, max_length=1000)),
-                ('hold_recommended', models.BooleanField(default=False, help_text='hold or discontinue')),
-                ('baseline_missing', models.BooleanField(default=False)),
-                ('hold_not_actioned', models.BooleanField(default=False)),
-                ('infusion_during_hold', models.BooleanField(default=False)),
-                ('reload_dose_due', models.BooleanField(default=False)),
+                (
+                    "patient",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="monitoring_status",
+                        serialize=False,
+                        to="tracker.patient",
+                    ),
+                ),
+                ("evaluated_for", models.DateField(help_text="the as_of date of the evaluation")),
+                ("evaluated_at", models.DateTimeField()),
+                ("phase", models.CharField(max_length=24)),
+                ("next_assessment_due", models.DateField(null=True)),
+                ("recommendation", models.CharField(max_length=12)),
+                ("recommendation_reason", models.TextField()),
+                ("cotreatment_risk", models.CharField(max_length=10)),
+                ("ctrcd", models.CharField(max_length=10)),
+                ("baseline_value", models.DecimalField(decimal_places=1, max_digits=3, null=True)),
+                ("baseline_date", models.DateField(null=True)),
+                ("latest_value", models.DecimalField(decimal_places=1, max_digits=3, null=True)),
+                ("latest_date", models.DateField(null=True)),
+                ("latest_modality", models.CharField(blank=True, max_length=4)),
+                ("lvef_drop", models.DecimalField(decimal_places=1, max_digits=4, null=True)),
+                (
+                    "doxorubicin_equivalent_mg_m2",
+                    models.DecimalField(decimal_places=2, max_digits=9),
+                ),
+                ("flags", models.CharField(blank=True, max_length=1000)),
+                (
+                    "hold_recommended",
+                    models.BooleanField(default=False, help_text="hold or discontinue"),
+                ),
+                ("baseline_missing", models.BooleanField(default=False)),
+                ("hold_not_actioned", models.BooleanField(default=False)),
+                ("infusion_during_hold", models.BooleanField(default=False)),
+                ("reload_dose_due", models.BooleanField(default=False)),
             ],
             options={
-                'indexes': [models.Index(fields=['next_assessment_due', 'patient'], name='status_due_idx'), models.Index(condition=models.Q(('hold_recommended', True)), fields=['latest_date', 'patient'], name='status_hold_idx'), models.Index(fields=['recommendation', 'latest_date', 'patient'], name='status_recommendation_idx'), models.Index(fields=['cotreatment_risk', 'patient'], name='status_risk_idx'), models.Index(fields=['phase'], name='status_phase_idx'), models.Index(fields=['evaluated_for'], name='status_evaluated_for_idx'), models.Index(condition=models.Q(('baseline_missing', True)), fields=['next_assessment_due', 'patient'], name='status_baseline_missing_idx'), models.Index(condition=models.Q(('hold_not_actioned', True)), fields=['latest_date', 'patient'], name='status_not_actioned_idx'), models.Index(condition=models.Q(('infusion_during_hold', True)), fields=['patient'], name='status_during_hold_idx'), models.Index(condition=models.Q(('reload_dose_due', True)), fields=['patient'], name='status_reload_idx')],
+                "indexes": [
+                    models.Index(fields=["next_assessment_due", "patient"], name="status_due_idx"),
+                    models.Index(
+                        condition=models.Q(("hold_recommended", True)),
+                        fields=["latest_date", "patient"],
+                        name="status_hold_idx",
+                    ),
+                    models.Index(
+                        fields=["recommendation", "latest_date", "patient"],
+                        name="status_recommendation_idx",
+                    ),
+                    models.Index(fields=["cotreatment_risk", "patient"], name="status_risk_idx"),
+                    models.Index(fields=["phase"], name="status_phase_idx"),
+                    models.Index(fields=["evaluated_for"], name="status_evaluated_for_idx"),
+                    models.Index(
+                        condition=models.Q(("baseline_missing", True)),
+                        fields=["next_assessment_due", "patient"],
+                        name="status_baseline_missing_idx",
+                    ),
+                    models.Index(
+                        condition=models.Q(("hold_not_actioned", True)),
+                        fields=["latest_date", "patient"],
+                        name="status_not_actioned_idx",
+                    ),
+                    models.Index(
+                        condition=models.Q(("infusion_during_hold", True)),
+                        fields=["patient"],
+                        name="status_during_hold_idx",
+                    ),
+                    models.Index(
+                        condition=models.Q(("reload_dose_due", True)),
+                        fields=["patient"],
+                        name="status_reload_idx",
+                    ),
+                ],
             },
         ),
         migrations.RunPython(create_worklist_version, migrations.RunPython.noop),

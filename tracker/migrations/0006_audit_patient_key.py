@@ -29,8 +29,12 @@ def lift_guard(apps, schema_editor):
     its triggers: they are created again at the end)."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute("DROP TRIGGER IF EXISTS tracker_auditevent_no_change ON tracker_auditevent")
-        schema_editor.execute("DROP TRIGGER IF EXISTS tracker_auditevent_no_truncate ON tracker_auditevent")
+        schema_editor.execute(
+            "DROP TRIGGER IF EXISTS tracker_auditevent_no_change ON tracker_auditevent"
+        )
+        schema_editor.execute(
+            "DROP TRIGGER IF EXISTS tracker_auditevent_no_truncate ON tracker_auditevent"
+        )
     elif vendor == "sqlite":
         schema_editor.execute("DROP TRIGGER IF EXISTS tracker_auditevent_no_update")
         schema_editor.execute("DROP TRIGGER IF EXISTS tracker_auditevent_no_delete")
@@ -90,37 +94,80 @@ def patient_mrns(apps, schema_editor):
         AuditEvent.objects.filter(pk=event.pk).update(patient_mrn=event.patient.mrn)
 
 
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0005_monitoring_status'),
+        ("tracker", "0005_monitoring_status"),
     ]
 
     operations = [
         migrations.RunPython(lift_guard, guard_as_in_0004),
         migrations.AddField(
-            model_name='auditevent',
-            name='patient',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_events', to='tracker.patient'),
+            model_name="auditevent",
+            name="patient",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="audit_events",
+                to="tracker.patient",
+            ),
         ),
         migrations.RunPython(patient_keys, patient_mrns),
         migrations.RemoveConstraint(
-            model_name='auditevent',
-            name='audit_action_valid',
+            model_name="auditevent",
+            name="audit_action_valid",
         ),
         migrations.RemoveField(
-            model_name='auditevent',
-            name='patient_mrn',
+            model_name="auditevent",
+            name="patient_mrn",
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('login', 'Logged in'), ('login_failed', 'Failed log-in'), ('logout', 'Logged out'), ('patient_view', 'Viewed a patient'), ('csv_download', 'Downloaded a CSV'), ('import', 'Imported patients'), ('history_view', 'Viewed a change history'), ('worklist_view', 'Viewed the worklist'), ('list_view', 'Viewed the patient list'), ('form_view', 'Opened a record form'), ('admin_view', 'Viewed patient data in the admin'), ('record_created', 'Created a record'), ('record_changed', 'Changed a record')], max_length=20),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login", "Logged in"),
+                    ("login_failed", "Failed log-in"),
+                    ("logout", "Logged out"),
+                    ("patient_view", "Viewed a patient"),
+                    ("csv_download", "Downloaded a CSV"),
+                    ("import", "Imported patients"),
+                    ("history_view", "Viewed a change history"),
+                    ("worklist_view", "Viewed the worklist"),
+                    ("list_view", "Viewed the patient list"),
+                    ("form_view", "Opened a record form"),
+                    ("admin_view", "Viewed patient data in the admin"),
+                    ("record_created", "Created a record"),
+                    ("record_changed", "Changed a record"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='auditevent',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['login', 'login_failed', 'logout', 'patient_view', 'csv_download', 'import', 'history_view', 'worklist_view', 'list_view', 'form_view', 'admin_view', 'record_created', 'record_changed'])), name='audit_action_valid'),
+            model_name="auditevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "action__in",
+                        [
+                            "login",
+                            "login_failed",
+                            "logout",
+                            "patient_view",
+                            "csv_download",
+                            "import",
+                            "history_view",
+                            "worklist_view",
+                            "list_view",
+                            "form_view",
+                            "admin_view",
+                            "record_created",
+                            "record_changed",
+                        ],
+                    )
+                ),
+                name="audit_action_valid",
+            ),
         ),
         migrations.RunPython(guard, lift_guard),
     ]

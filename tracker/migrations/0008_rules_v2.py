@@ -4,62 +4,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0007_patient_mrn_key'),
+        ("tracker", "0007_patient_mrn_key"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='treatmentcourse',
-            name='course_agent_valid',
+            model_name="treatmentcourse",
+            name="course_agent_valid",
         ),
         migrations.AddField(
-            model_name='monitoringstatus',
-            name='profile',
-            field=models.CharField(blank=True, help_text='the rule profile applied', max_length=40),
+            model_name="monitoringstatus",
+            name="profile",
+            field=models.CharField(blank=True, help_text="the rule profile applied", max_length=40),
         ),
         migrations.AddField(
-            model_name='monitoringstatus',
-            name='rule_set',
+            model_name="monitoringstatus",
+            name="rule_set",
             field=models.CharField(blank=True, max_length=16),
         ),
         migrations.AddField(
-            model_name='monitoringstatus',
-            name='rules_version',
+            model_name="monitoringstatus",
+            name="rules_version",
             field=models.CharField(blank=True, max_length=16),
         ),
         migrations.AddField(
-            model_name='monitoringstatus',
-            name='stable_until',
+            model_name="monitoringstatus",
+            name="stable_until",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='historicallvefmeasurement',
-            name='modality',
-            field=models.CharField(choices=[('echo', 'Echocardiogram'), ('muga', 'MUGA scan'), ('cmr', 'Cardiac MRI')], max_length=4),
+            model_name="historicallvefmeasurement",
+            name="modality",
+            field=models.CharField(
+                choices=[("echo", "Echocardiogram"), ("muga", "MUGA scan"), ("cmr", "Cardiac MRI")],
+                max_length=4,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaltreatmentcourse',
-            name='agent',
-            field=models.CharField(choices=[('trastuzumab', 'Trastuzumab IV (Herceptin and biosimilars)'), ('trastuzumab_sc', 'Trastuzumab SC (Herceptin SC / Hylecta)'), ('pertuzumab_trastuzumab', 'Pertuzumab IV with trastuzumab IV (Perjeta)'), ('pertuzumab_trastuzumab_sc', 'Pertuzumab and trastuzumab SC (Phesgo)'), ('trastuzumab_emtansine', 'Trastuzumab emtansine (Kadcyla, T-DM1)'), ('trastuzumab_deruxtecan', 'Trastuzumab deruxtecan (Enhertu, T-DXd)')], max_length=32),
+            model_name="historicaltreatmentcourse",
+            name="agent",
+            field=models.CharField(
+                choices=[
+                    ("trastuzumab", "Trastuzumab IV (Herceptin and biosimilars)"),
+                    ("trastuzumab_sc", "Trastuzumab SC (Herceptin SC / Hylecta)"),
+                    ("pertuzumab_trastuzumab", "Pertuzumab IV with trastuzumab IV (Perjeta)"),
+                    ("pertuzumab_trastuzumab_sc", "Pertuzumab and trastuzumab SC (Phesgo)"),
+                    ("trastuzumab_emtansine", "Trastuzumab emtansine (Kadcyla, T-DM1)"),
+                    ("trastuzumab_deruxtecan", "Trastuzumab deruxtecan (Enhertu, T-DXd)"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='lvefmeasurement',
-            name='modality',
-            field=models.CharField(choices=[('echo', 'Echocardiogram'), ('muga', 'MUGA scan'), ('cmr', 'Cardiac MRI')], max_length=4),
+            model_name="lvefmeasurement",
+            name="modality",
+            field=models.CharField(
+                choices=[("echo", "Echocardiogram"), ("muga", "MUGA scan"), ("cmr", "Cardiac MRI")],
+                max_length=4,
+            ),
         ),
         migrations.AlterField(
-            model_name='treatmentcourse',
-            name='agent',
-            field=models.CharField(choices=[('trastuzumab', 'Trastuzumab IV (Herceptin and biosimilars)'), ('trastuzumab_sc', 'Trastuzumab SC (Herceptin SC / Hylecta)'), ('pertuzumab_trastuzumab', 'Pertuzumab IV with trastuzumab IV (Perjeta)'), ('pertuzumab_trastuzumab_sc', 'Pertuzumab and trastuzumab SC (Phesgo)'), ('trastuzumab_emtansine', 'Trastuzumab emtansine (Kadcyla, T-DM1)'), ('trastuzumab_deruxtecan', 'Trastuzumab deruxtecan (Enhertu, T-DXd)')], max_length=32),
+            model_name="treatmentcourse",
+            name="agent",
+            field=models.CharField(
+                choices=[
+                    ("trastuzumab", "Trastuzumab IV (Herceptin and biosimilars)"),
+                    ("trastuzumab_sc", "Trastuzumab SC (Herceptin SC / Hylecta)"),
+                    ("pertuzumab_trastuzumab", "Pertuzumab IV with trastuzumab IV (Perjeta)"),
+                    ("pertuzumab_trastuzumab_sc", "Pertuzumab and trastuzumab SC (Phesgo)"),
+                    ("trastuzumab_emtansine", "Trastuzumab emtansine (Kadcyla, T-DM1)"),
+                    ("trastuzumab_deruxtecan", "Trastuzumab deruxtecan (Enhertu, T-DXd)"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AddIndex(
-            model_name='monitoringstatus',
-            index=models.Index(fields=['stable_until'], name='status_stable_until_idx'),
+            model_name="monitoringstatus",
+            index=models.Index(fields=["stable_until"], name="status_stable_until_idx"),
         ),
         migrations.AddConstraint(
-            model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(('agent__in', ['trastuzumab', 'trastuzumab_sc', 'pertuzumab_trastuzumab', 'pertuzumab_trastuzumab_sc', 'trastuzumab_emtansine', 'trastuzumab_deruxtecan'])), name='course_agent_valid'),
+            model_name="treatmentcourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "agent__in",
+                        [
+                            "trastuzumab",
+                            "trastuzumab_sc",
+                            "pertuzumab_trastuzumab",
+                            "pertuzumab_trastuzumab_sc",
+                            "trastuzumab_emtansine",
+                            "trastuzumab_deruxtecan",
+                        ],
+                    )
+                ),
+                name="course_agent_valid",
+            ),
         ),
     ]

@@ -31,7 +31,12 @@ CLOSED_STATES = (
 
 def _who(related_name="+"):
     return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name=related_name, null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        null=True,
+        blank=True,
+        editable=False,
     )
 
 

@@ -181,19 +181,23 @@ def is_current(review: RecommendationReview, status) -> bool:
     )
 
 
-def review_state(patient: Patient, status) -> tuple[str, RecommendationReview | None]:
-    """For the chair list and any screen showing one patient's recommendation: ("none", None)
-    when no review is called for, ("current", review) when one covers this evaluation,
-    ("pending", latest review or None) when one is due. Two queries at most."""
+def review_state(patient: Patient, status, reviews=None) -> tuple[str, RecommendationReview | None]:
+    """Whether a patient's recommendation has had its review (item 2), for the timeline, the
+    infusion warnings and the chair list: ("none", None) when none is called for, ("current",
+    the review) when one covers this evaluation, ("pending", the latest earlier review or None)
+    when one is due. `status` is a fresh or stored PatientStatus; `reviews`, the patient's
+    reviews newest first when already loaded (else one query)."""
     from tracker.services.workflow import needs_review as wanted
 
     if not wanted(status):
         return "none", None
-    reviews = list(
-        RecommendationReview.objects.filter(patient=patient, entered_in_error=False)
-        .select_related("reviewed_by")
-        .order_by("-date", "-pk")[:20]
-    )
+    if reviews is None:
+        reviews = (
+            RecommendationReview.objects.filter(patient=patient, entered_in_error=False)
+            .select_related("reviewed_by")
+            .order_by("-date", "-pk")
+        )
+    reviews = [r for r in reviews if not r.entered_in_error]
     current = next((r for r in reviews if is_current(r, status)), None)
     if current is not None:
         return "current", current
@@ -233,40 +237,32 @@ class MonitoringPlan:
     review_status: str  # none / current / pending
     contacts: list[ContactLog]
 
+    @property
+    def reviewer(self) -> str:
+        return reviewer_name(self.review) if self.review else ""
 
-def monitoring_plan(patient: Patient, record, status, settings_, today: date) -> MonitoringPlan:
+
+def monitoring_plan(history, status, settings_, today: date) -> MonitoringPlan:
     """Item 7: the next assessment and the one after it as the rules would place them (the
     rules evaluated again with the next one done on its due date, at the latest value: no rule
-    written twice), the requests, the review and the latest contacts; a fixed number of
-    queries."""
+    written twice), the open request, the review and the latest contacts, from the rows the
+    timeline loaded (no query of its own)."""
     after = None
     if status.next_assessment_due is not None and status.latest is not None:
-        after = _assessment_after(record, status, settings_)
-    requests = list(
-        ScanRequest.objects.filter(patient=patient)
-        .select_related("requested_by", "lvef")
-        .order_by("-requested_on", "-pk")[:10]
-    )
+        after = _assessment_after(history.record, status, settings_)
+    requests = list(history.scan_requests)
     open_ = next((r for r in requests if r.is_open), None)
-    review_status, review = review_state(patient, status)
-    if review is None:
-        review = (
-            RecommendationReview.objects.filter(patient=patient, entered_in_error=False)
-            .select_related("reviewed_by")
-            .order_by("-date", "-pk")
-            .first()
-        )
-    contacts = list(
-        ContactLog.objects.filter(patient=patient, entered_in_error=False)
-        .select_related("contacted_by")
-        .order_by("-date", "-pk")[:3]
-    )
+    valid = [r for r in history.reviews if not r.entered_in_error]
+    review_status, review = review_state(None, status, valid)
+    if review is None and valid:
+        review = valid[0]
+    contacts = [c for c in history.contacts if not c.entered_in_error][:3]
     return MonitoringPlan(
         status.next_assessment_due,
         status.schedule_rule,
         after,
         open_,
-        requests,
+        [r for r in requests if not r.entered_in_error],
         review,
         review_status,
         contacts,

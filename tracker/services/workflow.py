@@ -128,7 +128,7 @@ def scan_request_close(
     if state == ScanRequestState.DID_NOT_ATTEND and current.state != ScanRequestState.BOOKED:
         raise ValidationError({"state": ["only a booked scan can be marked did not attend"]})
     if state == ScanRequestState.CANCELLED and not reason:
-        raise ValidationError({"cancel_reason": ["say why the request is cancelled"]})
+        raise ValidationError({"reason": ["say why the request is cancelled"]})
     current.state = state
     current.closed_on = closed_on or timezone.localdate()
     current.closed_by = actor

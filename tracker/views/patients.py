@@ -7,7 +7,6 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -37,8 +36,8 @@ FILTER_LABELS = {
     **{key: title for key, title, *_ in selectors.WORKLIST_SECTIONS},
 }
 
-SECTIONS = {key: (title, description, order) for key, title, description, _, order in
-            selectors.WORKLIST_SECTIONS}  # fmt: skip
+SECTIONS = {key: (title, selectors.section_description(description), order)
+            for key, title, description, _, order in selectors.WORKLIST_SECTIONS}  # fmt: skip
 # The patient list's sort orders (issue 13 item 14): value -> (label, order); ties by MRN.
 SORTS = {
     "mrn": ("MRN", ("patient__mrn",)),
@@ -56,11 +55,9 @@ SORTS = {
 
 
 def _order(fields):
-    # No date (no LVEF yet, no assessment due) sorts last either way.
-    return [
-        F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True)
-        for f in fields
-    ]
+    # No date (no LVEF yet, no assessment due) sorts last either way; a section may order by
+    # an expression (selectors.ordering: the review's urgency, issue 12).
+    return selectors.ordering(fields)
 
 
 def patient_list(request):
