@@ -417,3 +417,47 @@ def test_worklist_queries_are_bounded_with_workflow_records(
     assert response.status_code == 200
     if url == "/":
         assert 'data-section="chase"' in body
+
+
+# --- the demo and the admin ------------------------------------------------------------------
+
+
+def test_the_demo_shows_every_state_of_every_new_record(client):
+    from django.core.management import call_command
+
+    from tests.factories import UserFactory
+    from tracker.models import RecommendationReview
+    from tracker.monitoring.vocabulary import ContactOutcome, ScanRequestState
+
+    call_command("seed_demo", "--password", "x" * 14, stdout=io.StringIO())
+    states = set(ScanRequest.objects.values_list("state", flat=True))
+    assert states == {s.value for s in ScanRequestState}
+    outcomes = set(ContactLog.objects.values_list("outcome", flat=True))
+    assert len(outcomes) >= 5 and outcomes <= {o.value for o in ContactOutcome}
+    sections = {s.key: s for s in selectors.worklist(TODAY, limit=None)[0]}
+    assert any(row.warning for row in sections["booked"].rows)  # booked after the due date
+    chase = {row.mrn: row.reason for row in sections["chase"].rows}
+    assert {"D1043", "D1040", "D1023"} <= set(chase)
+    assert "Did not attend" in chase["D1023"] and "not booked yet" in chase["D1043"]
+    review = {row.mrn for row in sections["review"].rows}
+    assert "D1033" in review  # its review covers an older LVEF: stale
+    assert not {"D1031", "D1032", "D1047"} & review  # current reviews
+    assert RecommendationReview.objects.count() == 4
+    client.force_login(UserFactory(username="reader", roles=["viewer"]))
+    page = client.get("/patients/D1032/").content.decode()
+    assert "Reviewed" in page and "continue despite the criteria" in page
+    assert "an earlier evaluation" in client.get("/patients/D1033/").content.decode()
+
+
+@pytest.mark.parametrize("model", ["scanrequest", "recommendationreview", "contactlog"])
+def test_workflow_admins_are_read_mostly(admin_client, model):
+    patient = PatientFactory(mrn="Z9001")
+    record = {
+        "scanrequest": ScanRequestFactory,
+        "recommendationreview": ReviewFactory,
+        "contactlog": ContactFactory,
+    }[model](patient=patient)
+    assert b"Z9001" in admin_client.get(f"/admin/tracker/{model}/").content
+    assert admin_client.get(f"/admin/tracker/{model}/add/").status_code == 403
+    page = admin_client.get(f"/admin/tracker/{model}/{record.pk}/change/").content.decode()
+    assert 'name="notes"' in page and 'name="patient"' not in page
