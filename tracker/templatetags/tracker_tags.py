@@ -334,6 +334,7 @@ def _worklist_row(key, row, prefix, allowed) -> str:
             f'<br><span class="badge text-bg-{risk_colour(s.cotreatment_risk)}" '
             f'data-risk="{e(s.cotreatment_risk)}">{e(risk_label(s.cotreatment_risk))}</span>'
         )
+    but = f'<div class="small">{e(shown.text)}</div>' if shown.but else ""
     review = f'<div class="small" data-review>{e(row.review)}</div>' if row.review else ""
     contact = (
         f'<div class="small text-muted" data-contact>Last contact: {e(row.contact)}</div>'
@@ -368,7 +369,7 @@ def _worklist_row(key, row, prefix, allowed) -> str:
         f'\n<td data-label="Next assessment">{due}</td>'
         f'\n<td data-label="Latest LVEF">{lvef}</td>'
         f'\n<td data-label="Recommendation"><span class="badge text-bg-{shown.colour}">'
-        f"{e(shown.label)}</span>{risk}{review}</td>"
+        f"{e(shown.label)}</span>{but}{risk}{review}</td>"
         f'\n<td data-label="Work done">{e(row.state)}{contact}</td>'
         f'\n<td data-label="Actions" class="d-print-none">{actions}</td></tr>'
     )
