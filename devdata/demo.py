@@ -818,3 +818,64 @@ DEMO_EXPECTATIONS: dict[str, dict] = {
         "REPEATED_HOLDS",
     ),
 }
+
+
+# Issue 12: the follow-through on the demo patients, showing every state of every new record.
+# Not part of the import document (interchange.md has no keys for it): seed_demo records it
+# through the services, as the staff named in "by" (its DEMO_STAFF), after the import.
+# Days are counted back from ``today`` ("booked_for" forward when positive).
+def demo_workflow() -> list[dict]:
+    def scan(mrn, requested, by="nurse", **more):
+        return {"record": "scan", "mrn": mrn, "requested": requested, "by": by, **more}
+
+    def review(mrn, decision, reason="", stale=False):
+        return {
+            "record": "review",
+            "mrn": mrn,
+            "decision": decision,
+            "reason": reason,
+            "stale": stale,
+            "by": "oncologist",
+        }
+
+    def contact(mrn, days, method, outcome, note=""):
+        return {
+            "record": "contact",
+            "mrn": mrn,
+            "days": days,
+            "method": method,
+            "outcome": outcome,
+            "note": note,
+            "by": "nurse",
+        }
+
+    return [
+        # Booked: requested within the booking window, and booked ahead (once after the due date).
+        scan("D1017", 2),
+        scan("D1024", 6, booked_for=9, place="Echo lab, level 2"),
+        scan("D1030", 4, by="cardiology", booked_for=40, place="Cardiology outpatients"),
+        # Chase: not booked after the window; booked for a day that has passed; did not attend.
+        scan("D1043", 9),
+        scan("D1040", 20, booked_for=-3, place="Echo lab, level 2"),
+        scan("D1023", 30, booked_for=-10, place="Echo lab, level 2", close="did_not_attend"),
+        # Closed: cancelled (the patient is back in Book a scan); done by the LVEF it asked for.
+        scan("D1029", 12, close="cancelled", reason="Admitted to another hospital; rebook."),
+        scan("D1004", None, close="done"),
+        # Reviews: current (each takes the patient out of Review) and one on an older LVEF.
+        review(
+            "D1032",
+            "continue_despite_criteria",
+            "Patient's choice after discussion; cardiology sees her within two weeks.",
+        ),  # fmt: skip
+        review("D1031", "resume", "LVEF back to 55%; resume at the next cycle."),
+        review("D1047", "refer_to_cardiology", "Second decline: cardio-oncology opinion first."),
+        review("D1033", "hold_recorded", "Hold recorded.", stale=True),
+        # Contacts of several outcomes.
+        contact("D1040", 2, "phone", "no_answer"),
+        contact("D1040", 1, "phone", "reached_will_call_back", "Will call back after work."),
+        contact("D1023", 5, "phone", "reached_declined", "Busy this month; call in two weeks."),
+        contact("D1043", 4, "phone", "wrong_number", "Number on file is out of date."),
+        contact("D1024", 6, "phone", "reached_booked", "Booked for the echo lab."),
+        contact("D1029", 3, "letter", "letter_sent", "Reminder letter printed."),
+        contact("D1017", 1, "email", "reached_will_call_back"),
+    ]

@@ -90,3 +90,34 @@ class CoTreatmentFactory(factory.django.DjangoModelFactory):
     start = date(2025, 9, 1)
     end = date(2025, 11, 10)
     cumulative_dose_mg_m2 = Decimal("240")
+
+
+# Issue 12: the follow-through (written past the services, as the other factories are).
+class ScanRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ScanRequest
+
+    patient = factory.SubFactory(PatientFactory)
+    modality = "echo"
+    requested_on = date(2026, 1, 5)
+    state = "requested"
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.RecommendationReview
+
+    patient = factory.SubFactory(PatientFactory)
+    date = date(2026, 1, 5)
+    decision = "hold_recorded"
+    recommendation = "hold"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ContactLog
+
+    patient = factory.SubFactory(PatientFactory)
+    date = date(2026, 1, 5)
+    method = "phone"
+    outcome = "no_answer"

@@ -7,10 +7,13 @@ from django import forms
 
 from tracker import records as rt
 from tracker.models import (
+    ContactLog,
     CoTreatment,
     Infusion,
     LvefMeasurement,
     Patient,
+    RecommendationReview,
+    ScanRequest,
     TreatmentCourse,
     TreatmentHold,
     duplicate_mrn_error,
@@ -176,6 +179,64 @@ class CoTreatmentForm(ClinicalForm):
     class Meta:
         model = CoTreatment
         fields = rt.COTREATMENT.fields
+
+
+# Issue 12: the follow-through.
+class ScanRequestForm(ClinicalForm):
+    class Meta:
+        model = ScanRequest
+        fields = rt.SCAN_REQUEST.fields
+
+
+class ReviewForm(ClinicalForm):
+    class Meta:
+        model = RecommendationReview
+        fields = rt.REVIEW.fields
+        help_texts = {"reason": "Required to continue despite the criteria."}
+
+
+class ContactForm(ClinicalForm):
+    class Meta:
+        model = ContactLog
+        fields = rt.CONTACT.fields
+        labels = {"notes": "Note"}
+
+
+class BookingForm(forms.Form):
+    booked_for = forms.DateField(label="Booked for", widget=DateInput())
+    place = forms.CharField(
+        max_length=200, required=False, help_text="Where: department, hospital, room."
+    )
+
+
+class CloseRequestForm(forms.Form):
+    state = forms.ChoiceField(
+        label="Outcome",
+        choices=[
+            ("did_not_attend", "Did not attend"),
+            ("cancelled", "Cancelled"),
+        ],
+    )
+    closed_on = forms.DateField(label="On", widget=DateInput())
+    reason = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required to cancel.",
+    )
+
+
+class EndHoldForm(forms.Form):
+    end = forms.DateField(label="Hold ends on", widget=DateInput())
+    reason = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when the LVEF has not recovered.",
+    )
+    confirm = forms.BooleanField(
+        required=False, label="End the hold although the LVEF has not recovered"
+    )
 
 
 class EnteredInErrorForm(forms.Form):

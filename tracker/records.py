@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from tracker.models import (
+    ContactLog,
     CoTreatment,
     Infusion,
     LvefMeasurement,
     Patient,
+    RecommendationReview,
+    ScanRequest,
     TreatmentCourse,
     TreatmentHold,
 )
@@ -167,7 +170,60 @@ COTREATMENT = RecordType(
     columns=("drug", "start", "end", "cumulative_dose_mg_m2"),
 )
 
-REGISTRY: tuple[RecordType, ...] = (PATIENT, COURSE, INFUSION, HOLD, LVEF, COTREATMENT)
+# Issue 12: the follow-through (workflow; the rules never read these). Booking, closing and
+# ending a hold have their own views (tracker/views/workflow.py); the edit whitelist below is
+# what the plain edit form may change.
+SCAN_REQUEST = RecordType(
+    kind="scans",
+    model=ScanRequest,
+    title="scan request",
+    label="Scan request",
+    owner="patient",
+    dates=("requested_on", "booked_for", "booked_on", "closed_on"),
+    fields=("modality", "requested_on", "notes"),
+    form_name="ScanRequestForm",
+    create_name="scan_request_create",
+    import_key=None,
+    columns=("modality", "requested_on", "state", "booked_for", "closed_on"),
+)
+REVIEW = RecordType(
+    kind="reviews",
+    model=RecommendationReview,
+    title="recommendation review",
+    label="Review",
+    owner="patient",
+    dates=("date",),
+    fields=("date", "decision", "reason", "notes"),
+    form_name="ReviewForm",
+    create_name="review_create",
+    import_key=None,
+    columns=("date", "decision", "recommendation"),
+)
+CONTACT = RecordType(
+    kind="contacts",
+    model=ContactLog,
+    title="contact",
+    label="Contact",
+    owner="patient",
+    dates=("date",),
+    fields=("date", "method", "outcome", "notes"),
+    form_name="ContactForm",
+    create_name="contact_create",
+    import_key=None,
+    columns=("date", "method", "outcome"),
+)
+
+REGISTRY: tuple[RecordType, ...] = (
+    PATIENT,
+    COURSE,
+    INFUSION,
+    HOLD,
+    LVEF,
+    COTREATMENT,
+    SCAN_REQUEST,
+    REVIEW,
+    CONTACT,
+)
 # The records of a patient that the clinic pages create under /patients/<mrn>/<kind>/.
 PATIENT_RECORDS: dict[str, RecordType] = {t.kind: t for t in REGISTRY if t.owner is not None}
 _BY_MODEL = {t.model: t for t in REGISTRY}

@@ -15,11 +15,17 @@ VIEW_ALL = _perms(("view",), CLINICAL)
 ROLES = {
     # Every clinical write, including courses and holds.
     "oncologist": VIEW_ALL + _perms(("add", "change"), CLINICAL),
-    # Infusions, LVEF, co-treatments and patients.
+    # Infusions, LVEF, co-treatments and patients; scan requests and contacts (issue 12 item 8:
+    # reviews and ending holds are the oncologist's).
     "nurse": VIEW_ALL
-    + _perms(("add", "change"), ("patient", "infusion", "lvefmeasurement", "cotreatment")),
-    # LVEF only.
-    "cardiology": VIEW_ALL + _perms(("add", "change"), ("lvefmeasurement",)),
+    + _perms(
+        ("add", "change"),
+        ("patient", "infusion", "lvefmeasurement", "cotreatment", "scanrequest", "contactlog"),
+    ),
+    # LVEF, and booking the scans others requested (change_scanrequest).
+    "cardiology": VIEW_ALL
+    + _perms(("add", "change"), ("lvefmeasurement",))
+    + _perms(("change",), ("scanrequest",)),
     "viewer": VIEW_ALL,
 }
 

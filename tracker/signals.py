@@ -7,7 +7,10 @@ from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record
 
 from tracker import services
-from tracker.models import CLINICAL_MODELS, Patient
+from tracker.models import CLINICAL_MODELS, WORKFLOW_MODELS, Patient
+
+# Issue 12: the workflow records are audited like the clinical ones.
+AUDITED_MODELS = (*CLINICAL_MODELS, *WORKFLOW_MODELS)
 
 
 @receiver(user_logged_in)
@@ -38,7 +41,7 @@ def _write_audited(sender, instance, history_instance, **kwargs):
     audit row with the actor, the patient's key and the client address of the request being
     served (finding 5). The detail names the record and the fields changed, never their values:
     the values are in the record's history, visible to those allowed to see it."""
-    if type(instance) not in CLINICAL_MODELS:
+    if type(instance) not in AUDITED_MODELS:
         return
     label = f"{instance._meta.verbose_name} {instance.pk}"
     if history_instance.history_type == "+":
@@ -70,6 +73,15 @@ def _refresh_monitoring_status(sender, instance, raw=False, **kwargs):
     if raw or sender not in CLINICAL_MODELS:
         return
     services.status_refresh([services.patient_of(instance).pk])
+
+
+@receiver(post_save)
+def _workflow_changes_the_worklist(sender, instance, raw=False, **kwargs):
+    """The worklist's sections read the workflow records (issue 12 item 5): a save of one names
+    a new state, so that the reused counts and first rows are read again. The rules do not read
+    them: no status refresh."""
+    if not raw and sender in WORKFLOW_MODELS:
+        services.worklist_changed()
 
 
 @receiver(pre_save)

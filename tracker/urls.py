@@ -31,6 +31,12 @@ urlpatterns = [
     path("patients/<mrn:mrn>/", views.patient_timeline, name="patient"),
     path("patients/<mrn:mrn>/edit/", views.patient_edit, name="patient_edit"),
     path("patients/<mrn:mrn>/history/", views.patient_audit, name="patient_audit"),
+    # Issue 12: the follow-through (before the <kind> routes they would otherwise shadow).
+    path("patients/<mrn:mrn>/letter/", views.patient_letter, name="patient_letter"),
+    path("patients/<mrn:mrn>/letter/sent/", views.patient_letter_sent, name="patient_letter_sent"),
+    path("patients/<mrn:mrn>/scans/<int:pk>/book/", views.scan_request_book, name="scan_book"),
+    path("patients/<mrn:mrn>/scans/<int:pk>/close/", views.scan_request_close, name="scan_close"),
+    path("patients/<mrn:mrn>/holds/<int:pk>/end/", views.hold_end, name="hold_end"),
     path("patients/<mrn:mrn>/<str:kind>/new/", views.record_create, name="record_create"),
     path(
         "patients/<mrn:mrn>/courses/<int:course_id>/<str:kind>/new/",

@@ -177,6 +177,11 @@ LVEF_LOWER_LIMIT_NORMAL = Decimal(env("LVEF_LOWER_LIMIT_NORMAL", default="50"))
 ASSESSMENT_DUE_SOON_DAYS = env.int("ASSESSMENT_DUE_SOON_DAYS", default=14)
 # clinical-rules.md section 0, "Rule set": us_label (default) or eu_smpc, for trastuzumab.
 RULE_SET = env("RULE_SET", default="us_label")
+# Issue 12: a scan requested this many days ago and still not booked is chased.
+SCAN_BOOKING_DAYS = env.int("SCAN_BOOKING_DAYS", default=5)
+# Issue 12 item 4: the patient letters' letterhead.
+CLINIC_NAME = env("CLINIC_NAME", default="Oncology Day Unit")
+CLINIC_TELEPHONE = env("CLINIC_TELEPHONE", default="0100 000 0000")
 
 LOGGING = {
     "version": 1,

@@ -97,6 +97,23 @@ def test_the_review_pending_check(nurse_client, clinic):
     assert review_pending_ids(statuses, statuses=statuses) == {clinic["stop"].pk}
 
 
+def test_a_current_review_ends_the_review_check(clinic, oncologist):
+    """Issue 12 item 2 on the chair: once the oncologist's review covers the day's evaluation,
+    C4 no longer waits for one (the rules' STOP stays: reviews are workflow)."""
+    services.review_create(
+        actor=oncologist,
+        patient=clinic["stop"],
+        date=TODAY,
+        decision="continue_despite_criteria",
+        reason="Discussed with cardiology",
+    )
+    listed = {row.mrn: row for row in chair_list(TODAY).rows}
+    assert "waits for an oncologist's review" not in listed["C4"].entry.reason_text
+    assert listed["C4"].entry.state == "stop"
+    statuses = {row.pk: row.entry.status for row in listed.values()}
+    assert review_pending_ids(statuses, statuses=statuses) == set()
+
+
 def test_another_day(nurse_client, clinic):
     tomorrow = TODAY + timedelta(days=1)
     html = nurse_client.get(f"/chair/?day={tomorrow.isoformat()}").content.decode()
@@ -155,7 +172,7 @@ def test_bounded_queries_at_10_and_500_patients(settled_viewer, django_assert_ma
     interchange.import_document(
         synthetic_document(n, TODAY, start=1), actor=services.import_actor()
     )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = settled_viewer.get("/chair/")
     assert response.status_code == 200
 
@@ -171,7 +188,7 @@ def test_bounded_queries_at_10_and_500_patients(settled_viewer, django_assert_ma
         ("continue", ("HOLD_NOT_ACTIONED",), True),
     ],
 )
-def test_review_pending_ids_until_the_reviews_replace_it(recommendation, flags, pending):
+def test_review_pending_ids_without_reviews(recommendation, flags, pending):
     from types import SimpleNamespace
 
     statuses = {7: SimpleNamespace(recommendation=recommendation, flags=flags)}

@@ -142,10 +142,10 @@ def test_see_all_keeps_section_title_description_and_order(viewer_client):
     for i in range(SECTION_ROWS + 2):
         overdue_patient(f"O{i:02d}", 5 + i * 3)
     worklist = _names(viewer_client.get("/"))
-    assert 'href="/patients/?section=overdue"' in worklist
-    page = _names(viewer_client.get("/patients/", {"section": "overdue"}))
-    assert "Patients: Assessment overdue" in page
-    assert "The LVEF assessment is past its due date" in page
+    assert 'href="/patients/?section=book_scan"' in worklist
+    page = _names(viewer_client.get("/patients/", {"section": "book_scan"}))
+    assert "Patients: Book a scan" in page
+    assert "The LVEF assessment is due soon or overdue" in page
     # The section's order: most overdue first, not by MRN.
     assert _mrns(page)[0] == f"O{SECTION_ROWS + 1:02d}"
 

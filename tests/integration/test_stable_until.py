@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from devdata.demo import demo_document
 from tracker import interchange, selectors, services
+from tracker.labels import PHASE_LABELS, RECOMMENDATION_LABELS, STATUS_LABELS
 from tracker.models import MonitoringStatus
 from tracker.monitoring import RULES_VERSION
+from tracker.monitoring.flags import FLAGS
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -46,16 +48,19 @@ def test_pages_equal_a_fresh_evaluation_without_refresh_status(
     assert response.status_code == 200
     fresh = _fresh(day)
 
-    rows = list(csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows
-    for row in rows:
-        status = fresh[row["mrn"]]
-        assert row["recommendation"] == status.recommendation, row["mrn"]
-        assert row["assessment_status"] == status.assessment_status, row["mrn"]
-        assert row["phase"] == status.phase, row["mrn"]
-        assert sorted(row["flags"].split(";")) == sorted(status.flags), row["mrn"]
-    # Every patient the rules put on the worklist's overdue section is in the CSV's.
-    overdue = {r["mrn"] for r in rows if r["assessment_status"] == "overdue"}
+    assert len({row["MRN"] for row in rows}) == len(rows)  # one row per patient
+    for row in rows:  # the labels people read (issue 13 item 17)
+        status = fresh[row["MRN"]]
+        assert row["Recommendation"] == RECOMMENDATION_LABELS[status.recommendation][0]
+        assert row["Assessment"] == STATUS_LABELS[status.assessment_status][0], row["MRN"]
+        assert row["Phase"] == PHASE_LABELS[status.phase], row["MRN"]
+        titles = sorted(FLAGS[code].title for code in status.flags)
+        assert sorted(filter(None, row["Flags"].split("; "))) == titles, row["MRN"]
+    # Every patient the rules put overdue is in the CSV (in Book a scan, Chase or Booked).
+    overdue = {r["MRN"] for r in rows if r["Assessment"] == "Overdue"}
     assert overdue == {mrn for mrn, s in fresh.items() if s.assessment_status == "overdue"}
 
     # The stored statuses the patient list reads were brought up to date by the read.

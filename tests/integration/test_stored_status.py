@@ -179,15 +179,16 @@ def test_overdue_is_derived_at_read_time_without_a_refresh(patient, viewer_clien
     MonitoringStatus.objects.update(next_assessment_due=ago(1), evaluated_for=ago(3), flags="")
     client = viewer_client
     page = client.get("/").content.decode()
-    overdue = page[page.index('data-section="overdue"') :]
+    overdue = page[page.index('data-section="book_scan"') :]
     assert 'data-mrn="A1"' in overdue[: overdue.index("</section>")]
     assert "1 day overdue" in page
     assert "the nightly refresh" in page  # stale statuses are announced
     MonitoringStatus.objects.update(next_assessment_due=TODAY + timedelta(days=14))
     services.worklist_changed()
     page = client.get("/").content.decode()
-    soon = page[page.index('data-section="due_soon"') :]
+    soon = page[page.index('data-section="book_scan"') :]
     assert 'data-mrn="A1"' in soon[: soon.index("</section>")]
+    assert "due by" in soon[: soon.index("</section>")]
 
 
 def test_seed_synthetic(db):
@@ -220,8 +221,11 @@ PAGES = {
     "worklist_search": ("/?q=S00", 12),
     "worklist_csv": ("/?format=csv", 12),  # + the audit event of the download
     "patient_list": ("/patients/?page=2", 10),  # + the audit event of the view
-    "patient_list_filtered": ("/patients/?section=high_risk&phase=active", 10),
-    "timeline": ("/patients/S0000007/", 14),  # + the audit event of the view
+    "patient_list_filtered": ("/patients/?section=review&phase=active", 10),
+    "timeline": (
+        "/patients/S0000007/",
+        17,
+    ),  # + 3: scan requests, reviews, contacts  # + the audit event of the view
 }
 
 
@@ -257,12 +261,12 @@ def test_the_worklist_is_not_stale_after_a_write(viewer_client, patient, oncolog
     """Counts and first rows are reused between requests only while nothing changed."""
     client = viewer_client
     first = client.get("/").content.decode()
-    assert 'data-count="hold_discontinue">0<' in first
+    assert 'data-count="review">0<' in first
     services.lvef_create(
         actor=oncologist, patient=patient, date=ago(1), value=Decimal("44"), modality="echo"
     )
     second = client.get("/").content.decode()
-    assert 'data-count="hold_discontinue">1<' in second
+    assert 'data-count="review">1<' in second
 
 
 def test_refresh_status_commits_chunk_by_chunk(monkeypatch):

@@ -9,12 +9,15 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import (
+    ContactFactory,
     CoTreatmentFactory,
     CourseFactory,
     HoldFactory,
     InfusionFactory,
     LvefFactory,
     PatientFactory,
+    ReviewFactory,
+    ScanRequestFactory,
 )
 from tracker.models import Infusion, LvefMeasurement, Patient, TreatmentHold
 
@@ -54,7 +57,10 @@ def overdue_patient(mrn, overdue_days, **kw):
 
 def section(page, key):
     start = page.index(f'data-section="{key}"')
-    end = page.find("<section", start)
+    end = min(
+        (i for i in (page.find("<section", start), page.find("<details", start)) if i != -1),
+        default=-1,
+    )
     return page[start : end if end != -1 else len(page)]
 
 
@@ -67,15 +73,15 @@ def test_worklist_sections_and_most_overdue_first(oncologist_client):
     active_patient("HOLD", latest=Decimal("45"))  # drop 17: H1 met, no hold -> hold (H3)
     active_patient("FINE", latest=Decimal("60"))
     page = oncologist_client.get("/").content.decode()
-    overdue = section(page, "overdue")
+    overdue = section(page, "book_scan")
     assert overdue.index("OVER-40") < overdue.index("OVER-5")
     assert "FINE" not in overdue and "HOLD" not in overdue
     assert "days overdue" in overdue
-    hold = section(page, "hold_discontinue")
+    hold = section(page, "review")
     assert "HOLD" in hold and "FINE" not in hold
     assert "LVEF meets hold criteria" in hold  # flags in words
-    assert 'data-count="overdue">2<' in page
-    assert 'data-count="hold_discontinue">1<' in page
+    assert 'data-count="book_scan">2<' in page
+    assert 'data-count="review">1<' in page
 
 
 def test_worklist_search(oncologist_client):
@@ -93,12 +99,14 @@ def test_worklist_csv(oncologist_client):
     response = oncologist_client.get("/", {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    (row,) = [r for r in rows if r["section"] == "Assessment overdue"]
-    assert row["family_name"] == "'=HYPERLINK"  # spreadsheet formula neutralised
-    assert row["assessment_status"] == "overdue"
-    assert int(row["days_until_due"]) < 0
-    assert "ASSESSMENT_OVERDUE" in row["flags"]
+    text = b"".join(response.streaming_content).decode()
+    assert text.startswith("\ufeff")  # a BOM (issue 13 item 17)
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    (row,) = [r for r in rows if r["Worklist sections"] == "Book a scan"]
+    assert row["Family name"] == "'=HYPERLINK"  # spreadsheet formula neutralised
+    assert row["Assessment"] == "Overdue"
+    assert int(row["Days overdue"]) > 0
+    assert "Assessment overdue" in row["Flags"]
 
 
 @pytest.mark.parametrize("n", [3, 30])
@@ -117,8 +125,9 @@ def test_worklist_queries_do_not_grow_with_patients(
     # look for statuses gone stale with the date (issue 10 item 5).
     with django_assert_max_num_queries(15):
         page = oncologist_client.get("/").content.decode()
-    assert 'data-mrn="P000"' in section(page, "high_risk")  # recording order
-    assert f'data-count="hold_discontinue">{n}<' in page
+    # Co-treatment risk shows on the row, not as a section of its own (issue 12 item 5).
+    assert 'data-risk="high"' in section(page, "review")
+    assert f'data-count="review">{n}<' in page
 
 
 # --- patient list ----------------------------------------------------------------------------
@@ -229,10 +238,14 @@ def test_timeline_query_count_is_bounded(oncologist_client, django_assert_max_nu
         InfusionFactory(course=course, date=days_ago(300 + i))
         LvefFactory(patient=patient, date=days_ago(300 + i))
         CoTreatmentFactory(patient=patient)
-    # Measured 14 with 2, 20 and 100 records of each kind: session, user, 2 permission reads,
-    # patient, audit event, one query per record table (5), the session save (3; on SQLite 2
-    # more, the PRAGMAs of its short lock wait).
-    with django_assert_max_num_queries(16):
+        ContactFactory(patient=patient)
+        ReviewFactory(patient=patient)
+    ScanRequestFactory(patient=patient)
+    # Measured 17 with 2, 20 and 100 records of each kind: session, user, 2 permission reads,
+    # patient, audit event, one query per record table (5, and 3 for the scan requests, reviews
+    # and contacts of issue 12), the session save (3; on SQLite 2 more, the PRAGMAs of its
+    # short lock wait).
+    with django_assert_max_num_queries(19):
         oncologist_client.get("/patients/BIG/")
 
 
@@ -293,7 +306,7 @@ def test_record_lvef_and_edit_it(oncologist_client, oncologist):
     lvef.refresh_from_db()
     assert lvef.value == Decimal("46.0")
     page = oncologist_client.get("/").content.decode()
-    assert "L1" in section(page, "hold_discontinue")
+    assert "L1" in section(page, "review")
 
 
 @pytest.mark.parametrize(
@@ -502,15 +515,12 @@ def test_seed_demo_shows_every_flag_on_the_worklist(client):
     client.force_login(UserFactory(username="reviewer", roles=["viewer"]))
     page = client.get("/").content.decode()
     for key in (
-        "overdue",
-        "due_soon",
-        "hold_discontinue",
-        "may_resume",
-        "baseline_missing",
-        "hold_not_actioned",
-        "infusion_during_hold",
-        "reload_dose_due",
-        "high_risk",
+        "book_scan",
+        "chase",
+        "booked",
+        "review",
+        "check_record",
+        "dose",
     ):
         assert 'data-mrn="' in section(page, key), key
     shown = set()

@@ -26,20 +26,27 @@ from django.urls.exceptions import Resolver404
 from django.utils import timezone
 
 from tests.factories import (
+    ContactFactory,
     CoTreatmentFactory,
     CourseFactory,
     HoldFactory,
     InfusionFactory,
     LvefFactory,
     PatientFactory,
+    ReviewFactory,
+    ScanRequestFactory,
     UserFactory,
 )
+from tests.integration.test_views import active_patient
 from tracker import views
 from tracker.models import (
+    ContactLog,
     CoTreatment,
     Infusion,
     LvefMeasurement,
     Patient,
+    RecommendationReview,
+    ScanRequest,
     TreatmentCourse,
     TreatmentHold,
 )
@@ -66,6 +73,11 @@ def chart(db):
         ),
         "lvef": LvefFactory(patient=patient, date=TODAY - timedelta(days=40)),
         "cotreatment": CoTreatmentFactory(patient=patient),
+        # Issue 12: the follow-through; A1002's LVEF meets the hold criteria (a review is due).
+        "scan": ScanRequestFactory(patient=patient, requested_on=TODAY - timedelta(days=3)),
+        "review": ReviewFactory(patient=patient, date=TODAY - timedelta(days=3)),
+        "contact": ContactFactory(patient=patient, date=TODAY - timedelta(days=3)),
+        "held": active_patient("A1002", latest=Decimal("45"))[0],
     }
 
 
@@ -198,14 +210,107 @@ ENDPOINTS = {
         ("oncologist", "nurse"),
         None,
     ),
+    # Issue 12 item 8: nurses and oncologists request scans and log contacts; cardiology books;
+    # only oncologists record reviews and end holds; viewers read.
+    "add_scan": (
+        "post",
+        "/patients/A1002/scans/new/",
+        {"modality": "echo", "requested_on": D},
+        ("oncologist", "nurse"),
+        ScanRequest,
+    ),
+    "edit_scan_form": (
+        "get",
+        "/patients/A1001/scans/{scan}/edit/",
+        None,
+        ("oncologist", "nurse", "cardiology"),
+        None,
+    ),
+    "error_scan": (
+        "post",
+        "/patients/A1001/scans/{scan}/entered-in-error/",
+        {"reason": "x"},
+        ("oncologist", "nurse", "cardiology"),
+        None,
+    ),
+    "book_scan": (
+        "post",
+        "/patients/A1001/scans/{scan}/book/",
+        {"booked_for": (TODAY + timedelta(days=7)).isoformat(), "place": "Echo lab"},
+        ("oncologist", "nurse", "cardiology"),
+        None,
+    ),
+    "close_scan_form": (
+        "get",
+        "/patients/A1001/scans/{scan}/close/",
+        None,
+        ("oncologist", "nurse", "cardiology"),
+        None,
+    ),
+    "add_review": (
+        "post",
+        "/patients/A1002/reviews/new/",
+        {"date": D, "decision": "continue_despite_criteria", "reason": "patient's choice"},
+        ("oncologist",),
+        RecommendationReview,
+    ),
+    "edit_review_form": (
+        "get",
+        "/patients/A1001/reviews/{review}/edit/",
+        None,
+        ("oncologist",),
+        None,
+    ),
+    "error_review": (
+        "post",
+        "/patients/A1001/reviews/{review}/entered-in-error/",
+        {"reason": "x"},
+        ("oncologist",),
+        None,
+    ),
+    "add_contact": (
+        "post",
+        "/patients/A1001/contacts/new/",
+        {"date": D, "method": "phone", "outcome": "no_answer"},
+        ("oncologist", "nurse"),
+        ContactLog,
+    ),
+    "edit_contact_form": (
+        "get",
+        "/patients/A1001/contacts/{contact}/edit/",
+        None,
+        ("oncologist", "nurse"),
+        None,
+    ),
+    "error_contact": (
+        "post",
+        "/patients/A1001/contacts/{contact}/entered-in-error/",
+        {"reason": "x"},
+        ("oncologist", "nurse"),
+        None,
+    ),
+    "letter": ("get", "/patients/A1001/letter/", None, ROLES, None),
+    "letter_sent": (
+        "post",
+        "/patients/A1001/letter/sent/",
+        {},
+        ("oncologist", "nurse"),
+        ContactLog,
+    ),
+    "end_hold_form": ("get", "/patients/A1001/holds/{hold}/end/", None, ("oncologist",), None),
     "admin": ("get", "/admin/", None, (), None),
     "admin_lvef": ("get", "/admin/tracker/lvefmeasurement/", None, (), None),
 }
 # What each page must show to an allowed role (the patient's MRN unless named here).
 SHOWS = {
     "admin": "Cardiac monitoring",
-    "worklist": 'data-section="overdue"',
-    "worklist_csv": "section,mrn,family_name",
+    "worklist": 'data-section="book_scan"',
+    "worklist_csv": "Worklist sections,Why,MRN",
+    "edit_scan_form": 'name="modality"',
+    "close_scan_form": 'name="state"',
+    "edit_review_form": 'name="decision"',
+    "edit_contact_form": 'name="outcome"',
+    "end_hold_form": 'name="end"',
     "flags": "LVEF_HOLD_CRITERIA",
     "chair": "chair-rule",
     "edit_course_form": 'name="agent"',
@@ -220,6 +325,9 @@ MARKED = {
     "error_infusion": "infusion",
     "error_lvef": "lvef",
     "error_cotreatment": "cotreatment",
+    "error_scan": "scan",
+    "error_review": "review",
+    "error_contact": "contact",
 }
 
 
@@ -271,11 +379,15 @@ def test_role_matrix(request, chart, endpoint, role):
         return
     if method == "get":
         assert response.status_code == 200
-        assert SHOWS.get(endpoint, "A1001") in response.content.decode()
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert SHOWS.get(endpoint, "A1001") in body.decode()
     else:
         assert response.status_code == 302, response.content.decode()[:3000]
         if model:
             assert model.objects.count() == before + 1
+        if endpoint == "book_scan":
+            chart["scan"].refresh_from_db()
+            assert chart["scan"].state == "booked"
         if endpoint in MARKED:
             record = chart[MARKED[endpoint]]
             record.refresh_from_db()

@@ -51,7 +51,7 @@ def test_a_valid_search_still_downloads_its_csv(oncologist_client):
     overdue_patient("OVER-5", 5)
     response = oncologist_client.get("/", {"format": "csv", "q": "OVER"})
     assert response["Content-Type"].startswith("text/csv")
-    assert "OVER-5" in response.content.decode()
+    assert "OVER-5" in b"".join(response.streaming_content).decode()  # streamed (issue 13)
 
 
 def test_a_403_is_one_warning_line_without_traceback(client, caplog):

@@ -465,9 +465,10 @@ EXPECTED = {
                 "[H2]"
             ),
             "INFUSION_DURING_HOLD": (
-                "The date falls inside a treatment hold (cardiac (LVEF decline or heart "
-                "failure)) that started on 12 Mar 2026 and is still open: an infusion during a "
-                "hold is flagged. [H5]"
+                "LVEF 61% on 1 Mar 2026 — do not give the next dose until a doctor has "
+                "reviewed. The date falls inside a treatment hold (cardiac (LVEF decline or "
+                "heart failure)) that started on 12 Mar 2026 and is still open: an infusion "
+                "during a hold is flagged. [H5]"
             ),
         },
     ),

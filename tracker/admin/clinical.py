@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from tracker import services
 from tracker.admin.actions import mark_entered_in_error
 from tracker.admin.audit import AuditedAdminMixin
+from tracker.models import WORKFLOW_MODELS
 from tracker.records import REGISTRY, RecordType, owned_by
 
 AUDIT_FIELDS = (
@@ -189,18 +190,42 @@ def admin_for(t: RecordType) -> type[ClinicalAdmin]:
         "date_hierarchy": next(
             (c for c in t.columns if isinstance(_field(t, c), models.DateField)), None
         ),
-        "inlines": [inline_for(child) for child in owned_by(t.model)],
+        # The follow-through records change state through their own services, not inline.
+        "inlines": [
+            inline_for(child) for child in owned_by(t.model) if child.model not in WORKFLOW_MODELS
+        ],
     }
     if t.owner is not None:
         attrs["list_select_related"] = (t.patient_path,)
     if t.owner == "patient":
         attrs["autocomplete_fields"] = ("patient",)
     base = CourseRecordAdmin if t.owner == "course" else ClinicalAdmin
+    if t.model in WORKFLOW_MODELS:
+        base = WorkflowAdmin
     return type(f"{t.model.__name__}Admin", (base,), attrs)
 
 
 def _is_yes_no(field) -> bool:
     return isinstance(field, models.BooleanField)
+
+
+class WorkflowAdmin(ClinicalAdmin):
+    """Issue 12: the follow-through records are written on the clinic pages (their states have
+    their own services); here they are read, and only the registry's edit fields change."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        from tracker import records
+
+        editable = set(records.of_model(self.model).fields)
+        fixed = [
+            f.name
+            for f in self.model._meta.concrete_fields
+            if f.editable and not f.primary_key and f.name not in editable
+        ]
+        return (*dict.fromkeys((*fixed, *super().get_readonly_fields(request, obj))),)
 
 
 for _record_type in REGISTRY:

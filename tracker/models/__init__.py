@@ -26,11 +26,25 @@ from .clinical import (
 )
 from .fields import ClinicalDecimalField, MrnField
 from .status import MonitoringStatus, WorklistVersion
+from .workflow import (
+    CLOSED_STATES,
+    OPEN_STATES,
+    WORKFLOW_MODELS,
+    ContactLog,
+    RecommendationReview,
+    ScanRequest,
+)
 
 __all__ = [
     "AGENT_CHOICES",
     "AUDIT_ACTIONS",
     "CLINICAL_MODELS",
+    "CLOSED_STATES",
+    "OPEN_STATES",
+    "WORKFLOW_MODELS",
+    "ContactLog",
+    "RecommendationReview",
+    "ScanRequest",
     "DRUG_CHOICES",
     "END_REASON_CHOICES",
     "HOLD_REASON_CHOICES",

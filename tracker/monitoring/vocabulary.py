@@ -101,6 +101,39 @@ class Drug(StrEnum):  # section 5
     CYCLOPHOSPHAMIDE = "cyclophosphamide"
 
 
+class ScanRequestState(StrEnum):  # issue 12 item 1: workflow, not read by the rules
+    REQUESTED = "requested"
+    BOOKED = "booked"
+    DONE = "done"
+    DID_NOT_ATTEND = "did_not_attend"
+    CANCELLED = "cancelled"
+
+
+class ReviewDecision(StrEnum):  # issue 12 item 2: workflow, not read by the rules
+    HOLD_RECORDED = "hold_recorded"
+    CONTINUE_DESPITE_CRITERIA = "continue_despite_criteria"
+    DISCONTINUE = "discontinue"
+    RESUME = "resume"
+    REFER_TO_CARDIOLOGY = "refer_to_cardiology"
+
+
+class ContactMethod(StrEnum):  # issue 12 item 3
+    PHONE = "phone"
+    LETTER = "letter"
+    EMAIL = "email"
+    IN_PERSON = "in_person"
+    MESSAGE = "message"
+
+
+class ContactOutcome(StrEnum):  # issue 12 item 3
+    REACHED_BOOKED = "reached_booked"
+    REACHED_DECLINED = "reached_declined"
+    REACHED_WILL_CALL_BACK = "reached_will_call_back"
+    NO_ANSWER = "no_answer"
+    WRONG_NUMBER = "wrong_number"
+    LETTER_SENT = "letter_sent"
+
+
 class RuleSet(StrEnum):  # section 0, "Rule set"
     US_LABEL = "us_label"
     EU_SMPC = "eu_smpc"
@@ -139,6 +172,10 @@ ENUMS: tuple[type[StrEnum], ...] = (
     Modality,
     Reaction,
     Drug,
+    ScanRequestState,
+    ReviewDecision,
+    ContactMethod,
+    ContactOutcome,
     RuleSet,
     ChairState,
 )
@@ -196,6 +233,35 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "idarubicin": "Idarubicin",
         "mitoxantrone": "Mitoxantrone",
         "cyclophosphamide": "Cyclophosphamide (Cytoxan)",
+    },
+    ScanRequestState: {
+        "requested": "Requested",
+        "booked": "Booked",
+        "done": "Done",
+        "did_not_attend": "Did not attend",
+        "cancelled": "Cancelled",
+    },
+    ReviewDecision: {
+        "hold_recorded": "Hold recorded",
+        "continue_despite_criteria": "Continue despite the criteria",
+        "discontinue": "Discontinue",
+        "resume": "Resume treatment",
+        "refer_to_cardiology": "Refer to cardiology",
+    },
+    ContactMethod: {
+        "phone": "Phone",
+        "letter": "Letter",
+        "email": "Email",
+        "in_person": "In person",
+        "message": "Message",
+    },
+    ContactOutcome: {
+        "reached_booked": "Reached, booked",
+        "reached_declined": "Reached, declined",
+        "reached_will_call_back": "Reached, will call back",
+        "no_answer": "No answer",
+        "wrong_number": "Wrong number",
+        "letter_sent": "Letter sent",
     },
     RuleSet: {"us_label": "US prescribing information", "eu_smpc": "EU SmPC"},
     ChairState: {

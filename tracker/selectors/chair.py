@@ -9,7 +9,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
-from tracker.models import Infusion, TreatmentCourse
+from tracker.models import Infusion, RecommendationReview, TreatmentCourse
 from tracker.monitoring import PatientStatus
 from tracker.monitoring.chair import STATE_ORDER, ChairEntry, Weight, chair_entry, day_status
 from tracker.monitoring.vocabulary import HOLD_RECOMMENDATIONS, ChairState, Recommendation
@@ -24,19 +24,27 @@ def review_pending_ids(
     patient_ids: Iterable[int], *, statuses: Mapping[int, PatientStatus]
 ) -> set[int]:
     """The patients whose recommendation waits for an oncologist's review (CHECK on the chair
-    list). For now every hold, discontinue or may-resume recommendation and every
-    HOLD_NOT_ACTIONED counts as pending; the recommendation reviews of issue 12 item 2 replace
-    this with "no current review" (one function, so the swap is one place)."""
-    pending = set()
-    for pk in patient_ids:
-        status = statuses.get(pk)
-        if status is None:
-            continue
-        if status.recommendation in REVIEWED_RECOMMENDATIONS or (
-            "HOLD_NOT_ACTIONED" in status.flags
-        ):
-            pending.add(pk)
-    return pending
+    list): a review is called for (hold, discontinue, may resume, HOLD_NOT_ACTIONED; issue 12
+    item 2) and none covers the day's evaluation. One query for the page, whatever its size."""
+    from tracker.services.workflow import needs_review
+
+    from .workflow import is_current
+
+    wanted = {
+        pk: status
+        for pk in patient_ids
+        if (status := statuses.get(pk)) is not None and needs_review(status)
+    }
+    if not wanted:
+        return set()
+    reviewed = {
+        review.patient_id
+        for review in RecommendationReview.objects.filter(
+            patient_id__in=wanted, entered_in_error=False
+        )
+        if is_current(review, wanted[review.patient_id])
+    }
+    return set(wanted) - reviewed
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,12 @@ def record_name(obj) -> str:
         return f"{shown('value')}% by {shown('modality')}, {shown('date')}"
     if name == "CoTreatment":
         return f"{shown('drug')} from {shown('start')}"
+    if name == "ScanRequest":
+        return f"{shown('modality')} requested {shown('requested_on')}, {shown('state').lower()}"
+    if name == "RecommendationReview":
+        return f"{shown('decision')}, {shown('date')}"
+    if name == "ContactLog":
+        return f"{shown('method')}, {shown('date')}: {shown('outcome').lower()}"
     return str(obj)
 
 

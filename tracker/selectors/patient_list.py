@@ -30,7 +30,7 @@ from .status import (
     stored_row,
     with_assessment_status,
 )
-from .worklist import SECTION_FILTERS, WORKLIST_SECTIONS
+from .worklist import REVIEW_URGENCY, SECTION_FILTERS, WORKLIST_SECTIONS
 
 PAGE_SIZE = 50
 CSV_CHUNK = 2000
@@ -56,7 +56,11 @@ SORT_ORDERS = {
     "latest_lvef": ("latest_date", "patient__mrn"),
     "-latest_lvef": ("-latest_date", "patient__mrn"),
 }
-SECTION_ORDERS = {key: order for key, _, _, _, order in WORKLIST_SECTIONS}
+# A section ordered by an expression (Review's urgency, issue 12) pages by its annotation.
+SECTION_ORDERS = {
+    key: tuple(f if isinstance(f, str) else "review_urgency" for f in order)
+    for key, _, _, _, order in WORKLIST_SECTIONS
+}
 NULLABLE = {"next_assessment_due", "latest_date"}  # no date sorts last either way
 DATES = NULLABLE
 
@@ -255,7 +259,11 @@ def _stored_count(version: int, today: date, chosen: tuple) -> int:
 
 
 def _rows(statuses, today):
-    return with_assessment_status(statuses, today).values(*ROW_FIELDS)
+    return (
+        with_assessment_status(statuses, today)
+        .annotate(review_urgency=REVIEW_URGENCY)
+        .values(*ROW_FIELDS, "review_urgency")
+    )
 
 
 def _page_number(value, num_pages: int, default: int = 1) -> int:

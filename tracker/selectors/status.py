@@ -131,3 +131,10 @@ def stored_statuses(
     if query:
         statuses = statuses.filter(patient__in=search(Patient.objects.all(), query))
     return with_assessment_status(statuses, today)
+
+
+def patient_stored_row(patient: Patient, today: date) -> EvaluatedPatient | None:
+    """One patient's stored status as a row (the letter, the chair list); None when the patient
+    has none (entered in error)."""
+    rows = stored_rows(stored_statuses(today).filter(patient=patient), today)
+    return rows[0] if rows else None

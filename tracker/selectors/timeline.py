@@ -35,7 +35,16 @@ def infusion_warnings(course: TreatmentCourse, data: dict) -> list[monitoring.In
     _, warnings = monitoring.infusion_checks(
         record, rule_course, proposed, as_of=data["date"], settings=rule_settings()
     )
-    return list(warnings)
+    warnings = list(warnings)
+    if warnings:
+        # Issue 12 item 2: the oncologist's decision on this recommendation, beside the rules'.
+        from .workflow import review_sentence, review_state
+
+        status = monitoring.evaluate(record, data["date"], rule_settings())
+        state, review = review_state(course.patient, status)
+        if state == "current":
+            warnings.append(monitoring.InfusionWarning("REVIEW", "", review_sentence(review) + "."))
+    return warnings
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,10 @@ class PatientHistory:
     courses: list[TreatmentCourse]
     entries: list[HistoryEntry]
     record: monitoring.PatientRecord  # the same rows, for the rules (errors left out)
+    # Issue 12: the follow-through, newest first (entered-in-error ones included).
+    scan_requests: list = ()
+    reviews: list = ()
+    contacts: list = ()
 
 
 def patient_history(patient: Patient) -> PatientHistory:
@@ -127,8 +140,74 @@ def patient_history(patient: Patient) -> PatientHistory:
                 t.start, "cotreatments", "Co-treatment", f"{t.get_drug_display()}{until}{dose}", t
             )
         )
+    requests, reviews, contacts = _workflow_records(patient, by)
+    for r in requests:
+        state = r.get_state_display().lower()
+        when = f" for {day(r.booked_for)}" if r.booked_for else ""
+        where = f" at {r.place}" if r.place else ""
+        why = f": {r.cancel_reason}" if r.cancel_reason else ""
+        entries.append(
+            HistoryEntry(
+                r.requested_on,
+                "scans",
+                "Scan request",
+                f"{r.get_modality_display()}, {state}{when}{where}{why}",
+                r,
+            )
+        )
+    for r in reviews:
+        why = f": {r.reason}" if r.reason else ""
+        entries.append(
+            HistoryEntry(
+                r.date,
+                "reviews",
+                "Review",
+                f"{r.get_decision_display()} (on {r.get_recommendation_display().lower()}){why}",
+                r,
+            )
+        )
+    for c in contacts:
+        entries.append(
+            HistoryEntry(
+                c.date,
+                "contacts",
+                "Contact",
+                f"{c.get_method_display()}: {c.get_outcome_display().lower()}",
+                c,
+            )
+        )
     entries.sort(key=lambda e: (e.date, e.record.pk), reverse=True)
-    return PatientHistory(courses=courses, entries=entries, record=record)
+    return PatientHistory(
+        courses=courses,
+        entries=entries,
+        record=record,
+        scan_requests=requests,
+        reviews=reviews,
+        contacts=contacts,
+    )
+
+
+def _workflow_records(patient, by):
+    from tracker.models import ContactLog, RecommendationReview, ScanRequest
+
+    newest = ("-pk",)
+    return (
+        list(
+            ScanRequest.objects.filter(patient=patient)
+            .select_related(*by)
+            .order_by("-requested_on", *newest)
+        ),
+        list(
+            RecommendationReview.objects.filter(patient=patient)
+            .select_related(*by, "reviewed_by")
+            .order_by("-date", *newest)
+        ),
+        list(
+            ContactLog.objects.filter(patient=patient)
+            .select_related(*by, "contacted_by")
+            .order_by("-date", *newest)
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -143,6 +222,7 @@ class Timeline:
     lln: object
     today: date
     chart_legend: str = ""
+    plan: object = None  # selectors.workflow.MonitoringPlan (issue 12 item 7)
 
     @property
     def courses(self):
@@ -168,7 +248,10 @@ def patient_timeline(patient: Patient, today: date) -> Timeline:
         profile=profile,
     )
     legend = charts.band_legend(profile)
-    return Timeline(patient, history, status, chart, rules.lln, today, legend)
+    from .workflow import monitoring_plan
+
+    plan = monitoring_plan(history, status, rules, today)
+    return Timeline(patient, history, status, chart, rules.lln, today, legend, plan)
 
 
 PROFILES_BY_KEY = {profile.key: profile for profile in monitoring.PROFILES}

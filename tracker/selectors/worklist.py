@@ -1,4 +1,5 @@
-"""The worklist: its sections, counts and first rows from the stored statuses, in three queries."""
+"""The worklist by action (issue 12 item 5): its sections, counts and first rows from the stored
+statuses and the workflow records, in three queries whatever the number of patients."""
 
 from __future__ import annotations
 
@@ -8,15 +9,62 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 
 from tracker.models import (
     MonitoringStatus,
     WorklistVersion,
 )
+from tracker.monitoring.vocabulary import LABELS, ContactMethod, ContactOutcome, Modality
+from tracker.monitoring.wording import day, days
 
+from . import workflow as wf
 from .records import EvaluatedPatient
-from .status import assessment_status_ranges, stored_rows, stored_statuses
+from .status import ROW_FIELDS, assessment_status_ranges, stored_row, stored_statuses
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    """A patient on the worklist: the stored status, what has been done (work), and in words
+    why the patient is in this section and the state of the work."""
+
+    patient: EvaluatedPatient
+    work: wf.Work
+    reason: str
+    state: str
+    warning: str = ""
+
+    @property
+    def pk(self):
+        return self.patient.pk
+
+    @property
+    def mrn(self):
+        return self.patient.mrn
+
+    @property
+    def status(self):
+        return self.patient.status
+
+    @property
+    def contact(self) -> str:
+        return contact_words(self.work)
+
+    @property
+    def review(self) -> str:
+        return review_words(self.work)
 
 
 @dataclass(frozen=True)
@@ -24,7 +72,7 @@ class WorklistSection:
     key: str
     title: str
     description: str
-    rows: list[EvaluatedPatient]
+    rows: list[WorklistRow]
     count: int
 
     @property
@@ -32,89 +80,115 @@ class WorklistSection:
         return self.count - len(self.rows)
 
 
-# What a nurse acts on, in order of urgency; a patient appears in every section that applies.
-# (key, title, description, condition on the stored status, order: ties in recording order,
-# and each order is the order of the section's index in models.MonitoringStatus)
+def _due(today: date) -> Q:
+    ranges = assessment_status_ranges(today)
+    return ranges["overdue"] | ranges["due_soon"]
+
+
+# Review: most urgent first (discontinue, hold, hold not actioned, may resume), then the
+# longest waiting (the oldest latest LVEF).
+REVIEW_URGENCY = Case(
+    When(recommendation="discontinue", then=Value(0)),
+    When(recommendation="hold", then=Value(1)),
+    When(hold_not_actioned=True, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+# What the clinic acts on, in order; a patient appears in every section that applies, and
+# leaves a section once the work is done there: a requested or booked scan takes the patient
+# out of Book a scan, a current review out of Review. Co-treatment risk is shown on the row.
+# (key, title, description, condition on the stored status, order: ties by patient id)
 WORKLIST_SECTIONS = (
-    ("overdue", "Assessment overdue",
-     "The LVEF assessment is past its due date (S6): book the scan.",
-     lambda today: assessment_status_ranges(today)["overdue"],
+    ("book_scan", "Book a scan",
+     "The LVEF assessment is due soon or overdue (S6) and no scan is requested.",
+     lambda today: _due(today) & ~Q(wf.open_request()) & ~wf.did_not_attend(),
      ("next_assessment_due", "patient_id")),
-    ("due_soon", "Due soon",
-     "The LVEF assessment falls due within the due-soon window (S6): check it is booked.",
-     lambda today: assessment_status_ranges(today)["due_soon"],
+    ("chase", "Chase",
+     "Requested and not booked within {booking_days} days, booked for a day that has passed "
+     "with no LVEF, or the patient did not attend.",
+     lambda today: wf.late_request(today) | wf.did_not_attend(),
      ("next_assessment_due", "patient_id")),
-    ("hold_discontinue", "Hold or discontinue recommended",
-     "The LVEF decline meets the label's criteria (H1-H4): tell the oncologist.",
-     lambda today: Q(hold_recommended=True), ("-latest_date", "-patient_id")),
-    ("may_resume", "May resume",
-     "LVEF has recovered during a cardiac hold (H2): the oncologist may resume treatment.",
-     lambda today: Q(recommendation="may_resume"), ("-latest_date", "-patient_id")),
-    ("baseline_missing", "Baseline missing",
-     "No baseline LVEF before the first infusion (B2).",
-     lambda today: Q(baseline_missing=True), ("next_assessment_due", "patient_id")),
-    ("hold_not_actioned", "Hold not actioned",
-     "Infusions were given after an LVEF that met the hold criteria (H5).",
-     lambda today: Q(hold_not_actioned=True), ("-latest_date", "-patient_id")),
-    ("infusion_during_hold", "Infusion during hold",
-     "An infusion is recorded inside a treatment hold (H5): check the record.",
-     lambda today: Q(infusion_during_hold=True), ("patient_id",)),
-    ("reload_dose_due", "Reload dose due",
+    ("booked", "Booked",
+     "A scan is requested (within {booking_days} days) or booked: nothing to do until the day.",
+     lambda today: wf.booked_ahead(today),
+     ("next_assessment_due", "patient_id")),
+    ("review", "Review with the oncologist",
+     "Hold, discontinue or may resume recommended, or a hold not actioned (H2-H5), and no "
+     "review covers the latest LVEF: most urgent first, then the longest waiting.",
+     lambda today: wf.needs_review() & ~Q(wf.review_current()),
+     (REVIEW_URGENCY, "latest_date", "patient_id")),
+    ("check_record", "Check the record",
+     "An infusion inside a hold (H5), no baseline LVEF before the first infusion (B2), or no "
+     "treatment course recorded yet.",
+     lambda today: Q(infusion_during_hold=True) | Q(baseline_missing=True)
+     | Q(phase="no_course"),
+     ("patient_id",)),
+    ("dose", "Dose",
      "More than a week past the scheduled dose: the next dose is a loading dose (D1).",
      lambda today: Q(reload_dose_due=True), ("patient_id",)),
-    ("high_risk", "High co-treatment risk",
-     "Anthracycline with cyclophosphamide, concurrent anthracycline or a high cumulative "
-     "dose (C7).",
-     lambda today: Q(cotreatment_risk="high"), ("patient_id",)),
 )  # fmt: skip
 SECTION_ROWS = 10  # per section on screen; "See all" opens the rest in the patient list
+SECTION_TITLES = {key: title for key, title, *_ in WORKLIST_SECTIONS}
+
+
+def ordering(order) -> list:
+    """A section's order as SQL: a field name ("-" descending; no date sorts last) or an
+    expression (REVIEW_URGENCY)."""
+    result = []
+    for field in order:
+        if not isinstance(field, str):
+            result.append(field.asc())
+        elif field.startswith("-"):
+            result.append(F(field[1:]).desc(nulls_last=True))
+        else:
+            result.append(F(field).asc(nulls_last=True))
+    return result
+
+
+def section_description(description: str) -> str:
+    return description.format(booking_days=settings.SCAN_BOOKING_DAYS)
 
 
 def worklist(today: date, query: str = "", limit: int | None = SECTION_ROWS):
-    """The worklist's sections from the stored statuses in three queries, however many
-    patients: every count; the first patient ids of every section (each read from the
-    section's own index); the rows themselves."""
+    """The worklist's sections in three queries, however many patients: every count; the first
+    patient ids of every section, with their place in it; the rows with the state of the work."""
     statuses = stored_statuses(today, query)
     if query:
         numbers, oldest, found = _run(*_worklist_sql(statuses, today, limit))
     else:
-        # The everyday worklist: read again only when the statuses changed (a new version) or
-        # the day did, since overdue and due soon are computed from today.
+        # The everyday worklist: read again only when the statuses or the workflow records
+        # changed (a new version) or the day did.
         version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True)
         numbers, oldest, found = _everyday_worklist(
-            today, limit, settings.ASSESSMENT_DUE_SOON_DAYS, version.first()
+            today,
+            limit,
+            settings.ASSESSMENT_DUE_SOON_DAYS,
+            settings.SCAN_BOOKING_DAYS,
+            version.first(),
         )
     keys = [key for key, *_ in WORKLIST_SECTIONS]
     counts = dict(zip([*keys, "total"], numbers, strict=True))
     # The day the oldest stored status was computed for (a missed nightly refresh shows).
     counts["evaluated_for"] = date.fromisoformat(oldest) if isinstance(oldest, str) else oldest
-    ids = {key: [] for key in keys}
-    for index, pk in found:
-        ids[keys[index]].append(pk)
-    wanted = {pk for section in ids.values() for pk in section}
-    rows = stored_rows(statuses.filter(patient_id__in=wanted), today) if wanted else []
-    by_id = {row.pk: row for row in rows}
+    places = {key: [] for key in keys}
+    for index, pk, place in found:
+        places[keys[index]].append((place, pk))
+    wanted = {pk for section in places.values() for _, pk in section}
+    by_id = {}
+    if wanted:
+        rows = wf.with_work(statuses.filter(patient_id__in=wanted))
+        for values in rows.values(*ROW_FIELDS, *wf.WORK_FIELDS):
+            by_id[values["patient_id"]] = (stored_row(values, today), wf.work_of(values))
     sections = []
-    for key, title, description, _, order in WORKLIST_SECTIONS:
-        # The database chose each section's first rows in its order; the same order, applied
-        # here, lays them out (a UNION does not promise to keep its parts' order).
-        section_rows = _ordered([by_id[pk] for pk in ids[key]], order)
-        sections.append(WorklistSection(key, title, description, section_rows, counts[key]))
+    for key, title, description, _, _ in WORKLIST_SECTIONS:
+        # The database chose each section's first rows and their places; a UNION does not
+        # promise to keep its parts' order, so the places lay them out.
+        section_rows = [worklist_row(key, *by_id[pk], today) for _, pk in sorted(places[key])]
+        sections.append(
+            WorklistSection(key, title, section_description(description), section_rows, counts[key])
+        )
     return sections, counts
-
-
-ORDER_KEYS = {
-    "next_assessment_due": lambda r: r.status.next_assessment_due,
-    "latest_date": lambda r: r.status.latest.date if r.status.latest else None,
-    "patient_id": lambda r: r.pk,
-}
-
-
-def _ordered(rows: list[EvaluatedPatient], order: tuple[str, ...]) -> list[EvaluatedPatient]:
-    for field in reversed(order):  # stable sorts, last key first
-        key = ORDER_KEYS[field.lstrip("-")]
-        rows.sort(key=lambda r: (key(r) is not None, key(r)), reverse=field.startswith("-"))
-    return rows
 
 
 def _run(counts_sql, ids_sql):
@@ -126,25 +200,32 @@ def _run(counts_sql, ids_sql):
 
 
 @functools.lru_cache(maxsize=16)
-def _everyday_worklist(today: date, limit: int | None, due_soon_days: int, version: int | None):
+def _everyday_worklist(today, limit, due_soon_days, booking_days, version):
     """Counts and first ids of the worklist without a search, kept per process for one state of
-    the stored statuses (WorklistVersion) and one day; the rows are always read fresh."""
+    the stored statuses and workflow records (WorklistVersion) and one day; the rows are always
+    read fresh."""
     return _run(*_worklist_sql(stored_statuses(today, current=False), today, limit))
 
 
 def _worklist_sql(statuses: QuerySet[MonitoringStatus], today: date, limit: int | None):
-    """Two statements: every count (SELECT (SELECT COUNT(*) ...), ..., each subquery reading
-    its section's index) with the oldest evaluation date; and each section's first patient
-    ids (a UNION ALL of the sections' own ordered, limited queries)."""
+    """Two statements: every count (SELECT (SELECT COUNT(*) ...), ...) with the oldest
+    evaluation date; and each section's first patient ids with their place in the section's
+    order (a UNION ALL of the sections' own ordered, limited queries)."""
     counts, ids, count_params, id_params = [], [], [], []
     for index, (_, _, _, condition, order) in enumerate(WORKLIST_SECTIONS):
         members = statuses.filter(condition(today))
         sql, params = members.order_by().values("pk").query.sql_with_params()
         counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS section)")  # noqa: S608 - ORM SQL
         count_params.extend(params)
-        first = members.order_by(*order).values("patient_id")
+        first = (
+            members.annotate(place=Window(RowNumber(), order_by=ordering(order)))
+            .order_by("place")
+            .values("patient_id", "place")
+        )
         sql, params = (first if limit is None else first[:limit]).query.sql_with_params()
-        ids.append(f"SELECT {index} AS section, s.patient_id FROM ({sql}) AS s")  # noqa: S608
+        ids.append(
+            f"SELECT {index} AS section, s.patient_id, s.place FROM ({sql}) AS s"  # noqa: S608
+        )
         id_params.extend(params)
     sql, params = statuses.order_by().values("pk").query.sql_with_params()
     counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS section)")  # noqa: S608 - ORM SQL
@@ -158,3 +239,134 @@ def _worklist_sql(statuses: QuerySet[MonitoringStatus], today: date, limit: int 
 
 
 SECTION_FILTERS = {key: condition for key, _, _, condition, _ in WORKLIST_SECTIONS}
+
+
+def worklist_export(today: date, query: str = ""):
+    """The CSV's rows (issue 13 item 17): one per patient in any section, with every section it
+    is in, straight from one query (streamed: iterator), ordered by MRN. Returns (count, rows),
+    each row (EvaluatedPatient, Work, [(section key, reason), ...])."""
+    statuses = stored_statuses(today, query)
+    members = {
+        f"in_{key}": ExpressionWrapper(condition(today), output_field=BooleanField())
+        for key, _, _, condition, _ in WORKLIST_SECTIONS
+    }
+    anywhere = Q()
+    for _, _, _, condition, _ in WORKLIST_SECTIONS:
+        anywhere |= condition(today)
+    listed = statuses.filter(anywhere)
+    count = listed.count()
+    values = (
+        wf.with_work(listed.annotate(**members))
+        .order_by("patient__mrn")
+        .values(*ROW_FIELDS, *wf.WORK_FIELDS, *members)
+    )
+
+    def rows():
+        for row in values.iterator(chunk_size=500):
+            patient, work = stored_row(row, today), wf.work_of(row)
+            keys = [key for key, *_ in WORKLIST_SECTIONS if row[f"in_{key}"]]
+            yield patient, work, [(key, reason(key, patient, work, today)) for key in keys]
+
+    return count, rows()
+
+
+# --- in words ----------------------------------------------------------------------------------
+
+
+def worklist_row(key: str, patient: EvaluatedPatient, work: wf.Work, today: date) -> WorklistRow:
+    return WorklistRow(
+        patient,
+        work,
+        reason(key, patient, work, today),
+        work_state(work, today),
+        booked_after_due(patient, work),
+    )
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _due_words(status) -> str:
+    due = status.next_assessment_due
+    if due is None:
+        return "no assessment is due"
+    if status.days_until_due is not None and status.days_until_due < 0:
+        return f"the LVEF scan was due on {day(due)}, {days(-status.days_until_due)} overdue"
+    return f"the LVEF scan is due by {day(due)}"
+
+
+def reason(key: str, patient: EvaluatedPatient, work: wf.Work, today: date) -> str:
+    """Why the patient is in this section, in one line (rule ids after the words)."""
+    s = patient.status
+    if key == "book_scan":
+        return f"{_sentence(_due_words(s))} and no scan is requested (S6)."
+    if key == "chase":
+        if work.request_state == "requested":
+            waited = (today - work.requested_on).days
+            return f"Scan requested {days(waited)} ago and not booked yet."
+        if work.request_state == "booked":
+            return f"Booked for {day(work.booked_for)}; no LVEF has been recorded since."
+        return f"Did not attend the scan on {day(work.missed_on)}; book another."
+    if key == "booked":
+        return f"{_sentence(_due_words(s))}."
+    if key == "review":
+        if "HOLD_NOT_ACTIONED" in s.flags and s.recommendation not in wf.REVIEW_RECOMMENDATIONS:
+            return "Infusions were given after an LVEF that met the hold criteria (H5)."
+        return s.recommendation_reason
+    if key == "check_record":
+        found = []
+        if "INFUSION_DURING_HOLD" in s.flags:
+            found.append("an infusion is recorded inside a treatment hold (H5)")
+        if "BASELINE_MISSING" in s.flags:
+            found.append("there is no baseline LVEF before the first infusion (B2)")
+        if s.phase == "no_course":
+            found.append("no treatment course is recorded yet")
+        return _sentence("; ".join(found)) + "." if found else ""
+    if key == "dose":
+        return "More than a week past the scheduled dose: give a loading dose (D1)."
+    return ""
+
+
+def _label(enum, value) -> str:
+    return LABELS[enum].get(value, value) if value else ""
+
+
+def work_state(work: wf.Work, today: date) -> str:
+    """The state of the work: the open request, or the last missed scan."""
+    scan = _label(Modality, work.modality) or "Scan"
+    if work.request_state == "requested":
+        return f"{scan} requested on {day(work.requested_on)}, not booked yet."
+    if work.request_state == "booked":
+        where = f" at {work.place}" if work.place else ""
+        return f"{scan} booked for {day(work.booked_for)}{where}."
+    if work.missed_on:
+        return f"Did not attend on {day(work.missed_on)}."
+    return "Nothing requested yet."
+
+
+def booked_after_due(patient: EvaluatedPatient, work: wf.Work) -> str:
+    """Item 5, Booked: a warning when the booking falls after the due date."""
+    due = patient.status.next_assessment_due
+    if work.request_state == "booked" and due and work.booked_for and work.booked_for > due:
+        return f"Booked after the due date ({day(due)}): ask for an earlier slot."
+    return ""
+
+
+def contact_words(work: wf.Work) -> str:
+    if not work.contact_date:
+        return ""
+    method = _label(ContactMethod, work.contact_method)
+    outcome = _label(ContactOutcome, work.contact_outcome)
+    return f"{day(work.contact_date)}, {method.lower()}: {outcome.lower()}"
+
+
+def review_words(work: wf.Work) -> str:
+    """A current review, as the infusion warning says it (item 2)."""
+    if not work.review_date:
+        return ""
+    from tracker.monitoring.vocabulary import ReviewDecision
+
+    decision = _label(ReviewDecision, work.review_decision).lower()
+    text = f"{work.reviewer or 'Someone'} decided on {day(work.review_date)}: {decision}"
+    return f"{text} ({work.review_reason})" if work.review_reason else text

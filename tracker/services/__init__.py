@@ -29,6 +29,17 @@ from .status import (
     status_refresh_in_chunks,
     worklist_changed,
 )
+from .workflow import (
+    contact_create,
+    hold_end,
+    hold_end_needs_confirmation,
+    letter_sent,
+    needs_review,
+    review_create,
+    scan_request_book,
+    scan_request_close,
+    scan_request_create,
+)
 
 __all__ = [
     "DATE_DERIVED_FLAGS",
@@ -39,6 +50,15 @@ __all__ = [
     "_owner_patient_id",
     "audit_event_record",
     "check_consistency",
+    "contact_create",
+    "hold_end",
+    "hold_end_needs_confirmation",
+    "letter_sent",
+    "needs_review",
+    "review_create",
+    "scan_request_book",
+    "scan_request_close",
+    "scan_request_create",
     "client_address",
     "cotreatment_create",
     "course_create",

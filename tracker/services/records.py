@@ -191,7 +191,11 @@ def hold_create(*, actor, course, **fields) -> TreatmentHold:
 @transaction.atomic
 def lvef_create(*, actor, patient, **fields) -> LvefMeasurement:
     lock_patients(patient.pk)
-    return _save(LvefMeasurement(patient=patient, **fields), actor=actor)
+    measurement = _save(LvefMeasurement(patient=patient, **fields), actor=actor)
+    from .workflow import close_request_by_lvef  # issue 12 item 1: the scan is done
+
+    close_request_by_lvef(measurement, actor=actor)
+    return measurement
 
 
 @transaction.atomic

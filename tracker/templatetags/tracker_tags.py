@@ -179,47 +179,57 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _due_cell(s) -> str:
+    e = html.escape
+    if not s.next_assessment_due:
+        return '<span class="text-muted">not required</span>'
+    if s.assessment_status == "overdue":
+        badge = f"{_plural(-s.days_until_due, 'day')} overdue"
+    elif s.assessment_status == "due_soon":
+        badge = f"in {_plural(s.days_until_due, 'day')}"
+    else:
+        badge = status_label(s.assessment_status)
+    return (
+        f'{_day(s.next_assessment_due)}<br><span class="badge '
+        f'text-bg-{status_colour(s.assessment_status)}">{e(badge)}</span>'
+    )
+
+
+def _lvef_cell(s) -> str:
+    if not s.latest:
+        return '<span class="text-muted">none</span>'
+    change = f"<br>{lvef_change(s.lvef_drop)}" if s.lvef_drop is not None else ""
+    return (
+        f'{percent(s.latest.value)}% <span class="text-muted small">'
+        f"{_day(s.latest.date)}</span>{change}"
+    )
+
+
+def _flags_cell(row) -> str:
+    if not row.status.flags:
+        return ""
+    e = html.escape
+    items = "".join(
+        f'<li class="flag flag-{f.severity}" data-flag="{f.code}"><span class="badge '
+        f'text-bg-{f.severity}">{e(f.title)}</span><span class="visually-hidden">'
+        f"{e(f.explanation)}</span></li>"
+        for f in by_urgency(row.flag_details)
+    )
+    return f'<ul class="list-unstyled mb-0 flag-list">{items}</ul>'
+
+
 def _patient_row(row, prefix: str) -> str:
     e = html.escape
     s = row.status
     url = e(f"{prefix}{quote(row.mrn, safe='')}/")
-    if s.next_assessment_due:
-        if s.assessment_status == "overdue":
-            badge = f"{_plural(-s.days_until_due, 'day')} overdue"
-        elif s.assessment_status == "due_soon":
-            badge = f"in {_plural(s.days_until_due, 'day')}"
-        else:
-            badge = status_label(s.assessment_status)
-        due = (
-            f'{_day(s.next_assessment_due)}<br><span class="badge '
-            f'text-bg-{status_colour(s.assessment_status)}">{e(badge)}</span>'
-        )
-    else:
-        due = '<span class="text-muted">not required</span>'
-    if s.latest:
-        change = f"<br>{lvef_change(s.lvef_drop)}" if s.lvef_drop is not None else ""
-        lvef = (
-            f'{percent(s.latest.value)}% <span class="text-muted small">'
-            f"{_day(s.latest.date)}</span>{change}"
-        )
-    else:
-        lvef = '<span class="text-muted">none</span>'
+    due, lvef = _due_cell(s), _lvef_cell(s)
     risk = ""
     if s.cotreatment_risk != "none":
         risk = (
             f'<br><span class="badge text-bg-{risk_colour(s.cotreatment_risk)}">'
             f"{e(risk_label(s.cotreatment_risk))}</span>"
         )
-    if s.flags:
-        items = "".join(
-            f'<li class="flag flag-{f.severity}" data-flag="{f.code}"><span class="badge '
-            f'text-bg-{f.severity}">{e(f.title)}</span><span class="visually-hidden">'
-            f"{e(f.explanation)}</span></li>"
-            for f in by_urgency(row.flag_details)
-        )
-        flags = f'<ul class="list-unstyled mb-0 flag-list">{items}</ul>'
-    else:
-        flags = '<span class="text-muted small">No flags</span>'
+    flags = _flags_cell(row) or '<span class="text-muted small">No flags</span>'
     shown = ShownRecommendation(s)
     but = f'<div class="small">{e(shown.text)}</div>' if shown.but else ""
     mrn = e(row.mrn)
@@ -285,3 +295,87 @@ def history_rows(entries, mrn, changeable):
 def any_danger(items):
     """True when one of the warnings says not to dose (shown red; issue 13 item 11)."""
     return any(getattr(item, "danger", False) for item in items or ())
+
+
+# Issue 12 item 5: what each section's rows offer, by the permission each action needs.
+_ROW_ACTIONS = {
+    "book_scan": ("request", "letter", "contact"),
+    "chase": ("book", "request", "contact", "letter"),
+    "booked": ("book", "contact"),
+    "review": ("review",),
+    "check_record": (),
+    "dose": (),
+}
+_ACTION_PERMISSIONS = {
+    "request": "tracker.add_scanrequest",
+    "book": "tracker.change_scanrequest",
+    "contact": "tracker.add_contactlog",
+    "letter": "tracker.add_contactlog",
+    "review": "tracker.add_recommendationreview",
+}
+
+
+@register.simple_tag
+def worklist_rows(section, user):
+    """A worklist section's rows as strings (as patient_rows): who, why in words, the due date
+    and the latest LVEF, the recommendation (with a current review), the state of the work and
+    the latest contact, and the row's action buttons (by the user's permissions)."""
+    allowed = {a for a, perm in _ACTION_PERMISSIONS.items() if user.has_perm(perm)}
+    prefix = reverse("tracker:patients")
+    return mark_safe(  # noqa: S308 - every value is escaped in _worklist_row
+        "\n".join(_worklist_row(section.key, row, prefix, allowed) for row in section.rows)
+    )
+
+
+def _worklist_row(key, row, prefix, allowed) -> str:
+    e = html.escape
+    s, work = row.status, row.work
+    url = f"{prefix}{quote(row.mrn, safe='')}/"
+    due, lvef = _due_cell(s), _lvef_cell(s)
+    warning = f'<div class="small text-danger">{e(row.warning)}</div>' if row.warning else ""
+    shown = ShownRecommendation(s)
+    risk = ""
+    if s.cotreatment_risk != "none":
+        risk = (
+            f'<br><span class="badge text-bg-{risk_colour(s.cotreatment_risk)}" '
+            f'data-risk="{e(s.cotreatment_risk)}">{e(risk_label(s.cotreatment_risk))}</span>'
+        )
+    but = f'<div class="small">{e(shown.text)}</div>' if shown.but else ""
+    review = f'<div class="small" data-review>{e(row.review)}</div>' if row.review else ""
+    contact = (
+        f'<div class="small text-muted" data-contact>Last contact: {e(row.contact)}</div>'
+        if row.contact
+        else ""
+    )
+    buttons = []
+    for action in _ROW_ACTIONS.get(key, ()):
+        if action not in allowed:
+            continue
+        if action == "request" and not work.request_state:
+            buttons.append((f"{url}scans/new/", "Request scan"))
+        elif action == "book" and work.request_id:
+            buttons.append((f"{url}scans/{work.request_id}/book/", "Record booking"))
+        elif action == "contact":
+            buttons.append((f"{url}contacts/new/", "Log contact"))
+        elif action == "letter" and s.next_assessment_due:
+            buttons.append((f"{url}letter/", "Print letter"))
+        elif action == "review":
+            buttons.append((f"{url}reviews/new/", "Record review"))
+    buttons.append((url, "Open record"))
+    actions = " ".join(
+        f'<a class="btn btn-sm btn-outline-primary mb-1" href="{e(href)}">{e(text)}</a>'
+        for href, text in buttons
+    )
+    mrn = e(row.mrn)
+    return (
+        f'<tr data-mrn="{mrn}">'
+        f'\n<td data-label="Patient"><a href="{e(url)}" class="fw-semibold">{mrn}</a><br>'
+        f'<a href="{e(url)}">{e(row.patient.name)}</a></td>'
+        f'\n<td data-label="Why">{e(row.reason)}{warning}{_flags_cell(row.patient)}</td>'
+        f'\n<td data-label="Next assessment">{due}</td>'
+        f'\n<td data-label="Latest LVEF">{lvef}</td>'
+        f'\n<td data-label="Recommendation"><span class="badge text-bg-{shown.colour}">'
+        f"{e(shown.label)}</span>{but}{risk}{review}</td>"
+        f'\n<td data-label="Work done">{e(row.state)}{contact}</td>'
+        f'\n<td data-label="Actions" class="d-print-none">{actions}</td></tr>'
+    )

@@ -6,12 +6,24 @@ from .help import flag_help
 from .patients import patient_create, patient_edit, patient_list
 from .records import KINDS, record_create, record_edit, record_entered_in_error
 from .timeline import patient_audit, patient_timeline
+from .workflow import (
+    hold_end,
+    patient_letter,
+    patient_letter_sent,
+    scan_request_book,
+    scan_request_close,
+)
 from .worklist import worklist
 
 __all__ = [
     "KINDS",
     "chair",
     "flag_help",
+    "hold_end",
+    "patient_letter",
+    "patient_letter_sent",
+    "scan_request_book",
+    "scan_request_close",
     "patient_audit",
     "patient_create",
     "patient_edit",

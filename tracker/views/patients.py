@@ -35,8 +35,8 @@ FILTER_LABELS = {
     **{k: v[0] for k, v in labels.RISK_LABELS.items()},
     **{key: title for key, title, *_ in selectors.WORKLIST_SECTIONS},
 }
-SECTIONS = {key: (title, description) for key, title, description, *_ in
-            selectors.WORKLIST_SECTIONS}  # fmt: skip
+SECTIONS = {key: (title, selectors.section_description(description))
+            for key, title, description, *_ in selectors.WORKLIST_SECTIONS}  # fmt: skip
 # The sort orders' labels (issue 13 item 14; the orders: selectors/patient_list.py).
 SORTS = {
     "mrn": "MRN",

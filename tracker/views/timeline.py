@@ -36,8 +36,21 @@ def patient_timeline(request, mrn):
             "lln": timeline.lln,
             "today": timeline.today,
             "changeable": changeable,
+            "plan": timeline.plan,
+            "open_hold": _open_hold(timeline.courses),
         },
     )
+
+
+def _open_hold(courses):
+    """The hold the End hold button ends (issue 12 item 7)."""
+    for course in courses:
+        if course.entered_in_error:
+            continue
+        for hold in course.holds.all():
+            if hold.end is None and not hold.entered_in_error:
+                return hold
+    return None
 
 
 def patient_audit(request, mrn):

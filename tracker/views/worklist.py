@@ -6,10 +6,11 @@ import csv
 import unicodedata
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 
-from tracker import forms, selectors, services
+from tracker import forms, labels, selectors, services
+from tracker.monitoring.flags import FLAGS
 from tracker.selectors.search import exact_mrn
 
 from .common import PAGE_SIZE, _listed, _search_query
@@ -29,25 +30,22 @@ def worklist(request):
         as_csv = False
     if query and not as_csv and (patient := exact_mrn(query)):
         return redirect("tracker:patient", mrn=patient.mrn)  # a scanned wristband (issue 13)
-    sections, counts = selectors.worklist(
-        today, query, limit=None if as_csv else selectors.SECTION_ROWS
-    )
-    listed = sum(len(section.rows) for section in sections)
     if as_csv:
+        count, rows = selectors.worklist_export(today, query)
         services.audit_event_record(
-            "csv_download", request=request, detail=_listed("worklist CSV", listed, query)
+            "csv_download", request=request, detail=_listed("worklist CSV", count, query)
         )
-        return _worklist_csv(sections)
+        return _worklist_csv(rows, today)
+    sections, counts = selectors.worklist(today, query)
     matches = []
     if query:  # a search shows every matching patient, in a section or not
         matches = selectors.stored_rows(
             selectors.stored_statuses(today, query).order_by("patient__mrn")[:PAGE_SIZE], today
         )
-    detail = _listed("worklist", listed, query)
+    detail = _listed("worklist", sum(len(section.rows) for section in sections), query)
     if query:
         detail += f", {len(matches)} search match(es) shown"
     services.audit_event_record("worklist_view", request=request, detail=detail)
-    stale = counts["evaluated_for"] is not None and counts["evaluated_for"] < today
     return render(
         request,
         "tracker/worklist.html",
@@ -58,56 +56,77 @@ def worklist(request):
             "matches": matches,
             "patient_count": counts["total"],
             "evaluated_for": counts["evaluated_for"],
-            "stale": stale,
+            "stale": counts["evaluated_for"] is not None and counts["evaluated_for"] < today,
             "today": today,
         },
     )
 
 
-def _worklist_csv(sections):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="worklist-{_today()}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "section",
-            "mrn",
-            "family_name",
-            "given_name",
-            "phase",
-            "next_assessment_due",
-            "assessment_status",
-            "days_until_due",
-            "latest_lvef_date",
-            "latest_lvef_value",
-            "lvef_drop",
-            "recommendation",
-            "cotreatment_risk",
-            "flags",
-        ]
-    )
-    for section in sections:
-        for row in section.rows:
-            s = row.status
-            writer.writerow(
-                [
-                    section.title,
-                    _csv_safe(row.mrn),
-                    _csv_safe(row.family_name),
-                    _csv_safe(row.given_name),
-                    s.phase,
-                    s.next_assessment_due or "",
-                    s.assessment_status,
-                    "" if s.days_until_due is None else s.days_until_due,
-                    s.latest.date if s.latest else "",
-                    s.latest.value if s.latest else "",
-                    "" if s.lvef_drop is None else s.lvef_drop,
-                    s.recommendation,
-                    s.cotreatment_risk,
-                    ";".join(s.flags),
-                ]
-            )
+# Issue 13 item 17: the headers and values people read, one row per patient.
+CSV_HEADERS = (
+    "Worklist sections",
+    "Why",
+    "MRN",
+    "Family name",
+    "Given name",
+    "Phase",
+    "Next assessment due",
+    "Assessment",
+    "Days overdue",
+    "Latest LVEF date",
+    "Latest LVEF (%)",
+    "LVEF drop (points)",
+    "Recommendation",
+    "Co-treatment risk",
+    "Scan request",
+    "Latest contact",
+    "Review",
+    "Flags",
+)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _worklist_csv(rows, today):
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # a BOM: spreadsheets then read the names' accents right
+        yield writer.writerow(CSV_HEADERS)
+        for patient, work, reasons in rows:
+            yield writer.writerow(_csv_row(patient, work, reasons, today))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="worklist-{today}.csv"'
     return response
+
+
+def _csv_row(patient, work, reasons, today):
+    s = patient.status
+    overdue = -s.days_until_due if s.days_until_due is not None and s.days_until_due < 0 else ""
+    return [
+        "; ".join(selectors.SECTION_TITLES[key] for key, _ in reasons),
+        _csv_safe(" | ".join(text for _, text in reasons if text)),
+        _csv_safe(patient.mrn),
+        _csv_safe(patient.family_name),
+        _csv_safe(patient.given_name),
+        labels.PHASE_LABELS.get(s.phase, s.phase),
+        s.next_assessment_due.isoformat() if s.next_assessment_due else "",
+        labels.STATUS_LABELS.get(s.assessment_status, (s.assessment_status,))[0],
+        overdue,
+        s.latest.date.isoformat() if s.latest else "",
+        s.latest.value if s.latest else "",
+        "" if s.lvef_drop is None else s.lvef_drop,
+        labels.RECOMMENDATION_LABELS.get(s.recommendation, (s.recommendation,))[0],
+        labels.RISK_LABELS.get(s.cotreatment_risk, (s.cotreatment_risk,))[0],
+        _csv_safe(selectors.worklist_work_state(work, today)),
+        _csv_safe(selectors.worklist_contact_words(work)),
+        _csv_safe(selectors.worklist_review_words(work)),
+        "; ".join(FLAGS[code].title for code in s.flags if code in FLAGS),
+    ]
 
 
 def _csv_safe(text: str) -> str:
