@@ -224,16 +224,29 @@ def _patient_row(row, prefix: str) -> str:
     but = f'<div class="small">{e(shown.text)}</div>' if shown.but else ""
     mrn = e(row.mrn)
     return (
-        f'<tr data-mrn="{mrn}">\n<td><a href="{url}" class="fw-semibold">{mrn}</a></td>\n'
-        f'<td><a href="{url}">{e(row.name)}</a></td>\n<td>{e(phase_label(s.phase))}</td>\n'
-        f"<td>{due}</td>\n<td>{lvef}</td>\n"
-        f'<td><span class="badge text-bg-{shown.colour}">'
-        f"{e(shown.label)}</span>{but}{risk}</td>\n<td>{flags}</td></tr>"
+        f'<tr data-mrn="{mrn}">\n<td data-label="MRN"><a href="{url}" '
+        f'class="fw-semibold row-link touch-target">{mrn}</a></td>\n'
+        f'<td data-label="Name"><a href="{url}" class="row-link touch-target">{e(row.name)}</a>'
+        f'</td>\n<td data-label="Phase">{e(phase_label(s.phase))}</td>\n'
+        f'<td data-label="Next assessment">{due}</td>\n<td data-label="Latest LVEF">{lvef}</td>\n'
+        f'<td data-label="Recommendation / risk"><span class="badge text-bg-{shown.colour}">'
+        f'{e(shown.label)}</span>{but}{risk}</td>\n<td data-label="Flags">{flags}</td></tr>'
     )
 
 
 def _person(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _recorded(record) -> str:
+    """Who recorded the row and when (issue 13 item 15): "Nora Navigator, 18 Mar 2026 14:05"."""
+    by = html.escape(_person(record.created_by))
+    at = getattr(record, "created_at", None)
+    if at is None:
+        return by
+    at = timezone.localtime(at)
+    when = f'<span class="text-nowrap">{_day(at)} {at:%H:%M}</span>'
+    return f"{by}<br>{when}" if by else when
 
 
 @register.simple_tag
@@ -243,7 +256,7 @@ def history_rows(entries, mrn, changeable):
     who and when, and offer no edit."""
     if not entries:
         return mark_safe(  # noqa: S308 - constant text
-            '<tr><td colspan="5" class="text-muted">Nothing recorded yet.</td></tr>'
+            '<tr><td colspan="5" class="text-muted" data-label="">Nothing recorded yet.</td></tr>'
         )
     e = html.escape
     base = reverse("tracker:patient", args=[mrn])
@@ -265,17 +278,17 @@ def history_rows(entries, mrn, changeable):
         elif entry.kind in changeable:
             url = f"{base}{entry.kind}/{record.pk}/"
             actions = (
-                f'<a class="btn btn-sm btn-link p-0 me-2" href="{e(url)}edit/">Edit</a>'
-                f'<a class="btn btn-sm btn-link p-0 text-danger" href="{e(url)}entered-in-error/">'
-                "Entered in error</a>"
+                f'<a class="btn btn-sm btn-link px-1 me-2 touch-target" href="{e(url)}edit/">Edit</a>'
+                f'<a class="btn btn-sm btn-link px-1 text-danger touch-target" '
+                f'href="{e(url)}entered-in-error/">Entered in error</a>'
             )
         row_class = "entered-in-error-row" if record.entered_in_error else ""
         lines.append(
             f'<tr class="{row_class}" data-kind="{entry.kind}">'
-            f'\n<td class="text-nowrap"><span{struck}>{_day(entry.date)}</span></td>'
-            f"\n<td><span{struck}>{e(entry.label)}</span></td>"
-            f"\n<td><span{struck}>{e(entry.summary)}</span>{notes}{error}</td>"
-            f'\n<td class="small text-muted">{e(_person(record.created_by))}</td>'
-            f'\n<td class="text-nowrap d-print-none">{actions}</td></tr>'
+            f'\n<td class="text-nowrap" data-label="Date"><span{struck}>{_day(entry.date)}</span>'
+            f'</td>\n<td data-label="Record"><span{struck}>{e(entry.label)}</span></td>'
+            f'\n<td data-label="Details"><span{struck}>{e(entry.summary)}</span>{notes}{error}</td>'
+            f'\n<td class="small text-muted recorded" data-label="Recorded">{_recorded(record)}</td>'
+            f'\n<td class="text-nowrap d-print-none" data-label="">{actions}</td></tr>'
         )
     return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped
