@@ -99,3 +99,84 @@ def test_page_fits_every_width_and_passes_axe(open_as, name, path, who):
         for violation in axe_violations(page):
             problems.append(f"{width} px: axe {json.dumps(violation)}")
     assert not problems, f"{name} ({path}):\n" + "\n".join(problems)
+
+
+def test_worklist_rows_are_labelled_cards_on_a_tablet(open_as):
+    page = open_as("/", "staff")
+    page.set_viewport_size({"width": 820, "height": 900})
+    row = page.locator("section.worklist-section tr[data-mrn]").first
+    assert row.evaluate("el => getComputedStyle(el).display") == "block"
+    cell = row.locator('td[data-label="Latest LVEF"]')
+    label = cell.evaluate("el => getComputedStyle(el, '::before').content")
+    assert label == '"Latest LVEF"'
+    # Every cell of every patient table carries its column's label.
+    unlabelled = page.locator("table.table-cards tbody td:not([data-label])")
+    assert unlabelled.count() == 0
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert row.evaluate("el => getComputedStyle(el).display") == "table-row"
+
+
+def test_navbar_collapses_behind_a_menu_button(open_as):
+    page = open_as("/", "staff")
+    logout = page.get_by_role("button", name="Log out")
+    page.set_viewport_size({"width": 820, "height": 900})
+    assert not logout.is_visible()
+    page.get_by_role("button", name="Menu").click()
+    logout.wait_for(state="visible")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert page.get_by_role("button", name="Menu").is_hidden()
+
+
+@pytest.mark.parametrize("path", ["/", "/patients/D1030/", "/accounts/login/"])
+def test_skip_link_is_the_first_thing_tab_reaches(open_as, path):
+    page = open_as(path, None if "login" in path else "staff")
+    first = page.evaluate(
+        "() => document.querySelector('a[href], button, input:not([type=hidden]), select,"
+        " textarea, [tabindex]:not([tabindex=\"-1\"])').textContent.trim()"
+    )
+    assert first == "Skip to main content"
+    if "login" in path:
+        return  # the login form focuses its first field itself (autofocus)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.textContent.trim(), location.hash]")
+    assert focused[0] == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+def test_an_invalid_submit_focuses_an_error_summary_that_links_to_each_field(open_as):
+    page = open_as("/patients/D1030/lvef/new/", "staff")
+    page.fill("#id_date", "")
+    page.fill("#id_value", "")
+    page.get_by_role("button", name="Save").click()
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert summary.get_attribute("role") == "alert"
+    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    links = summary.locator("a")
+    assert links.count() >= 2
+    hrefs = links.evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    assert "#id_date" in hrefs and "#id_value" in hrefs
+    summary.locator('a[href="#id_value"]').click()
+    assert page.evaluate("() => document.activeElement.id") == "id_value"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_row_actions_are_at_least_44_px_square(open_as, width):
+    page = open_as("/patients/D1030/", "staff")
+    page.set_viewport_size({"width": width, "height": 900})
+    selectors = ["table.history td a", "section .list-group-item a.btn"]
+    sizes = []
+    for selector in selectors:
+        sizes += page.locator(selector).evaluate_all(
+            "els => els.map(a => { const r = a.getBoundingClientRect();"
+            " return [a.textContent.trim(), r.width, r.height]; })"
+        )
+    page.goto(page.url.split("/patients/")[0] + "/")
+    sizes += page.locator("tr[data-mrn] td a").evaluate_all(
+        "els => els.slice(0, 20).map(a => { const r = a.getBoundingClientRect();"
+        " return [a.textContent.trim(), r.width, r.height]; })"
+    )
+    assert len(sizes) > 3
+    small = [s for s in sizes if s[1] < 44 or s[2] < 44]
+    assert not small, small
