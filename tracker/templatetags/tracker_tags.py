@@ -22,6 +22,40 @@ from tracker.monitoring.wording import day as _wording_day
 
 register = template.Library()
 
+_RULE_IDS = None
+
+
+def _rule_pattern():
+    """Every rule id of the catalogue ("S2", "H3", "C7"), as whole words."""
+    global _RULE_IDS
+    if _RULE_IDS is None:
+        import re
+
+        from tracker.monitoring import catalogue
+
+        ids = sorted({r.id.split()[0] for r in catalogue.RULES if r.id[-1].isdigit()}, key=len)
+        _RULE_IDS = re.compile(r"\b(" + "|".join(reversed(ids)) + r")\b")
+    return _RULE_IDS
+
+
+@register.filter(needs_autoescape=True)
+def rule_links(text, autoescape=True):
+    """The text, escaped, with each rule id in it ("(S2)", "H3:") a link to its explanation on
+    How the tracker decides (/flags/#rule-S2; issue 13 item 6): one place, not by hand."""
+    from django.utils.html import conditional_escape
+
+    if text is None or text == "":
+        return ""
+    escaped = str(conditional_escape(text) if autoescape else text)
+    base = reverse("tracker:flags")
+    return mark_safe(  # noqa: S308 - the text is escaped above; the ids are the catalogue's
+        _rule_pattern().sub(
+            lambda m: f'<a href="{base}#rule-{m.group(1)}" class="rule-link" '
+            f'title="How the tracker decides: rule {m.group(1)}">{m.group(1)}</a>',
+            escaped,
+        )
+    )
+
 
 @register.filter
 def phase_label(phase):
