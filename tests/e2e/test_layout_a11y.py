@@ -132,7 +132,7 @@ def test_skip_link_is_the_first_thing_tab_reaches(open_as, path):
     page = open_as(path, None if "login" in path else "staff")
     first = page.evaluate(
         "() => document.querySelector('a[href], button, input:not([type=hidden]), select,"
-        " textarea, [tabindex]:not([tabindex=\"-1\"])').textContent.trim()"
+        ' textarea, [tabindex]:not([tabindex="-1"])\').textContent.trim()'
     )
     assert first == "Skip to main content"
     if "login" in path:
