@@ -186,8 +186,9 @@ def patient_change_history(patient: Patient, record_type: str = "") -> list[Chan
                     kind,
                     changes,
                     t.kind,
-                    version.id if t.owner == "patient" and t.kind == "courses" else
-                    getattr(version, "course_id", None),
+                    version.id
+                    if t.owner == "patient" and t.kind == "courses"
+                    else getattr(version, "course_id", None),
                 )
             )
             previous[version.id] = version

@@ -50,8 +50,10 @@ def rule_links(text, autoescape=True):
     base = reverse("tracker:flags")
     return mark_safe(  # noqa: S308 - the text is escaped above; the ids are the catalogue's
         _rule_pattern().sub(
-            lambda m: f'<a href="{base}#rule-{m.group(1)}" class="rule-link" '
-            f'title="How the tracker decides: rule {m.group(1)}">{m.group(1)}</a>',
+            lambda m: (
+                f'<a href="{base}#rule-{m.group(1)}" class="rule-link" '
+                f'title="How the tracker decides: rule {m.group(1)}">{m.group(1)}</a>'
+            ),
             escaped,
         )
     )
@@ -312,7 +314,8 @@ def history_rows(entries, mrn, changeable):
         elif entry.kind in changeable:
             url = f"{base}{entry.kind}/{record.pk}/"
             actions = (
-                f'<a class="btn btn-sm btn-link px-1 me-2 touch-target" href="{e(url)}edit/">Edit</a>'
+                f'<a class="btn btn-sm btn-link px-1 me-2 touch-target" '
+                f'href="{e(url)}edit/">Edit</a>'
                 f'<a class="btn btn-sm btn-link px-1 text-danger touch-target" '
                 f'href="{e(url)}entered-in-error/">Entered in error</a>'
             )
@@ -322,7 +325,8 @@ def history_rows(entries, mrn, changeable):
             f'\n<td class="text-nowrap" data-label="Date"><span{struck}>{_day(entry.date)}</span>'
             f'</td>\n<td data-label="Record"><span{struck}>{e(entry.label)}</span></td>'
             f'\n<td data-label="Details"><span{struck}>{e(entry.summary)}</span>{notes}{error}</td>'
-            f'\n<td class="small text-muted recorded" data-label="Recorded">{_recorded(record)}</td>'
+            f'\n<td class="small text-muted recorded" data-label="Recorded">'
+            f"{_recorded(record)}</td>"
             f'\n<td class="text-nowrap d-print-none" data-label="">{actions}</td></tr>'
         )
     return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped
