@@ -153,13 +153,13 @@ def lvef_chart(
             f'<line class="baseline" x1="{LEFT}" x2="{plot_right}" y1="{y_b}" y2="{y_b}" '
             f'stroke="#0d6efd" stroke-dasharray="6 3"/>'
             f'<text x="{plot_right - 4}" y="{y_b - 4}" text-anchor="end" font-size="{FONT}" '
-            f'fill="#0d6efd">baseline {b}%</text>'
+            f'fill="#0a58ca">baseline {_num(b)}%</text>'
         )
     y_lln = s.y(lln)
     parts.append(
         f'<line class="lln" x1="{LEFT}" x2="{plot_right}" y1="{y_lln}" y2="{y_lln}" '
         f'stroke="#dc3545" stroke-width="1.5"/>'
-        f'<text x="{LEFT + 4}" y="{y_lln - 4}" font-size="{FONT}" fill="#b02a37">LLN {lln}%</text>'
+        f'<text x="{LEFT + 4}" y="{y_lln - 4}" font-size="{FONT}" fill="#b02a37">LLN {_num(lln)}%</text>'
     )
 
     # Axes and grid.
@@ -220,7 +220,7 @@ def lvef_chart(
             f'<line class="next-due" x1="{x_due}" x2="{x_due}" y1="{TOP}" y2="{plot_bottom}" '
             f'stroke="#0a3f8c" stroke-width="2" stroke-dasharray="8 3"><title>Next LVEF due '
             f'{_day(next_due)}</title></line><text class="next-due-label" x="{x_due + dx}" '
-            f'y="{TOP + 12}" text-anchor="{anchor}" font-size="{FONT}" fill="#0a3f8c">'
+            f'y="{plot_bottom - 5}" text-anchor="{anchor}" font-size="{FONT}" fill="#0a3f8c">'
             f"next LVEF due {_day(next_due)}</text>"
         )
 

@@ -330,3 +330,29 @@ def history_rows(entries, mrn, changeable):
             f'\n<td class="text-nowrap d-print-none" data-label="">{actions}</td></tr>'
         )
     return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped
+
+
+@register.inclusion_tag("tracker/_print_summary.html")
+def print_summary(history, status):
+    """The printed timeline's tables (issue 13 item 16): every LVEF with its fall from
+    baseline, the holds and the courses, oldest first, records entered in error left out, so
+    that one A4 page can go with a referral."""
+    live = [e for e in history.entries if not e.record.entered_in_error]
+    baseline = status.baseline
+    lvefs = []
+    for entry in sorted((e for e in live if e.kind == "lvef"), key=lambda e: e.date):
+        m = entry.record
+        if baseline is not None and m.date == baseline.date and m.value == baseline.value:
+            change = "baseline"
+        elif baseline is not None and m.date > baseline.date:
+            drop = baseline.value - m.value
+            change = f"up {points(-drop)}" if drop < 0 else f"drop {points(drop)}"
+        else:
+            change = "\u2014"
+        lvefs.append((m.date, f"{percent(m.value)}%", m.get_modality_display(), change))
+    holds = [
+        (e.record.start, e.record.end, e.record.get_reason_display())
+        for e in sorted((e for e in live if e.kind == "holds"), key=lambda e: e.date)
+    ]
+    courses = [c for c in reversed(history.courses) if not c.entered_in_error]
+    return {"lvefs": lvefs, "holds": holds, "courses": courses}
