@@ -159,7 +159,8 @@ def lvef_chart(
     parts.append(
         f'<line class="lln" x1="{LEFT}" x2="{plot_right}" y1="{y_lln}" y2="{y_lln}" '
         f'stroke="#dc3545" stroke-width="1.5"/>'
-        f'<text x="{LEFT + 4}" y="{y_lln - 4}" font-size="{FONT}" fill="#b02a37">LLN {_num(lln)}%</text>'
+        f'<text x="{LEFT + 4}" y="{y_lln - 4}" font-size="{FONT}" fill="#b02a37">'
+        f"LLN {_num(lln)}%</text>"
     )
 
     # Axes and grid.
