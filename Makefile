@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup migrate lint format e2e clean lock mutate mutate-setup
+.PHONY: run test setup migrate lint format e2e clean lock mutate mutate-setup npm
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,15 @@ run: migrate
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: migrate
+# axe-core for the browser tests' accessibility checks (package.json, test tooling only).
+npm:
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+	  else echo "npm not found: the axe-core checks of tests/e2e will be skipped"; fi
+
+test: migrate npm
 	$(BIN)/python -m pytest
 
-e2e: setup
+e2e: setup npm
 	$(BIN)/python -m pytest tests/e2e
 
 lint: setup

@@ -117,7 +117,13 @@ def page(context):
 
     def on_console(message):
         # A failed load is reported by on_response, with its URL.
-        if message.type == "error" and "Failed to load resource" not in message.text:
+        # A message from no URL comes from a script the test evaluated (axe-core), not the page.
+        from_test = not message.location.get("url")
+        if (
+            message.type == "error"
+            and "Failed to load resource" not in message.text
+            and not from_test
+        ):
             problems.append(f"console {message.type}: {message.text}")
 
     def on_response(response):
@@ -134,6 +140,37 @@ def page(context):
     page.on("response", on_response)
     yield page
     assert not problems, "The browser reported problems:\n" + "\n".join(problems)
+
+
+# --- axe-core (issue 13 item 2) -------------------------------------------------------------------
+
+AXE = E2E_DIR.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_MISSING = "axe-core not installed: run `npm ci` at the repository root"
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """The axe-core violations of the page as it stands, of the given impacts, each as a short
+    dict (rule, impact, help and the first few elements). axe-core comes from npm (package.json,
+    test tooling only, never served to users); without it the test is skipped, or fails under
+    REQUIRE_BROWSER=1 (CI)."""
+    if not AXE.exists():
+        if _browser_required():
+            pytest.fail(f"REQUIRE_BROWSER=1 but {AXE} is missing. {AXE_MISSING}", pytrace=False)
+        pytest.skip(AXE_MISSING)
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # The Content-Security-Policy (script-src 'self') refuses the inline <script> that
+        # page.add_script_tag would add; an evaluation through the DevTools protocol is not
+        # subject to it, and the page's own CSP stays as strict as users get it.
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    result = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {resultTypes: ['violations'], preload: false});
+          return r.violations.map(v => ({rule: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 4).map(n => n.target.join(' ') + ' :: ' +
+              (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 160))}));
+        }"""
+    )
+    return [v for v in result if v["impact"] in impacts]
 
 
 # --- people and data -----------------------------------------------------------------------------

@@ -255,7 +255,6 @@ def test_every_record_type_of_the_registry_has_an_admin_without_delete(rf, admin
     """A new record type in tracker/records.py must come with its admin (issue 10 item 2)."""
     from django.contrib import admin as django_admin
 
-    from tracker.models import WORKFLOW_MODELS
     from tracker.records import REGISTRY
 
     request = rf.get("/admin/")

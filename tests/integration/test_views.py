@@ -204,7 +204,7 @@ def test_timeline_shows_status_chart_and_history(oncologist_client):
     page = oncologist_client.get("/patients/HOLD/").content.decode()
     assert "Recommendation: Hold." in page
     # The rule in words, its id after the sentence, never instead of it (issue 11 item 2).
-    assert "the repeat scan decides. [H2]" in page
+    assert 'the repeat scan decides. [<a href="/flags/#rule-H2"' in page
     assert (
         '<svg class="lvef-chart"' in page and '<title id="lvef-chart-title">LVEF over time' in page
     )
@@ -383,7 +383,7 @@ def test_infusion_warning_when_hold_recommended_then_confirm(oncologist_client):
     assert "Check before recording this infusion" in page
     # The rules' own words (monitoring.infusion_checks), the rule id after them.
     assert "The recommendation is not to give this dose." in page
-    assert "US label: withhold for a fall of 16 points or more. [H1]" in page
+    assert 'US label: withhold for a fall of 16 points or more. [<a href="/flags/#rule-H1"' in page
     assert "Record anyway" in page
     assert Infusion.objects.count() == before  # nothing saved before confirmation
     assert 'name="override_reason"' in page and "Reason for recording anyway" in page
@@ -431,7 +431,9 @@ def test_infusion_warns_of_reload_dose_and_short_first_infusion(oncologist_clien
     assert "first infusion and it is given over 30 minutes" in page
     InfusionFactory(course=course, date=days_ago(40))
     page = infusion_post(oncologist_client, course, "W4").content.decode()
-    assert "This infusion is not marked as a loading dose. [D1]" in page  # 40 days > 21 + 7
+    assert (
+        'This infusion is not marked as a loading dose. [<a href="/flags/#rule-D1"' in page
+    )  # 40 days > 21 + 7
     response = infusion_post(
         oncologist_client, course, "W4", loading_dose="on", duration_minutes="90"
     )
@@ -443,7 +445,7 @@ def test_infusion_warns_when_baseline_missing(oncologist_client):
     course = CourseFactory(patient=patient, planned_start=TODAY)
     page = infusion_post(oncologist_client, course, "W5", duration_minutes="90").content.decode()
     assert "No baseline LVEF: no LVEF is recorded since" in page
-    assert "assess LVEF before the first dose. [B2]" in page
+    assert 'assess LVEF before the first dose. [<a href="/flags/#rule-B2"' in page
 
 
 def test_edit_patient_details(oncologist_client, oncologist):

@@ -152,8 +152,8 @@ def test_renaming_keeps_the_access_log_and_a_new_patient_does_not_inherit_it(cli
     client.force_login(UserFactory(username="root", is_superuser=True))
     renamed_page = client.get("/patients/A1001X/history/").content.decode()
     new_page = client.get("/patients/A1001/history/").content.decode()
-    assert "<td>Vic Staff</td>" in renamed_page
-    assert "<td>Vic Staff</td>" not in new_page and "Nobody yet." in new_page
+    assert '<td data-label="Who">Vic Staff</td>' in renamed_page
+    assert '<td data-label="Who">Vic Staff</td>' not in new_page and "Nobody yet." in new_page
     assert newcomer.audit_events.filter(action="patient_view").count() == 0
 
 

@@ -1,7 +1,15 @@
 """Every read the pages, commands and API need, with bounded queries (issue 10 item 1: one module
 per concern, re-exported so that `selectors.worklist(...)` reads as before)."""
 
-from .history import ChangeEntry, patient_change_history, patient_views, record_name
+from .history import (
+    ChangeEntry,
+    ChangeGroup,
+    group_by_course,
+    patient_change_history,
+    patient_views,
+    record_name,
+    record_type_choices,
+)
 from .records import (
     EvaluatedPatient,
     active_patients,
@@ -84,6 +92,9 @@ __all__ = [
     "infusion_warnings",
     "load_records",
     "patient_change_history",
+    "ChangeGroup",
+    "group_by_course",
+    "record_type_choices",
     "patient_history",
     "patient_stored_row",
     "patient_timeline",

@@ -27,6 +27,37 @@ class ChangeEntry:
     record: str
     kind: str  # created / changed / entered in error
     changes: list[str]
+    record_type: str = ""  # the registry kind: "lvef", "courses", "patient" ...
+    course_id: int | None = None  # the course a course, infusion or hold belongs to
+
+
+@dataclass(frozen=True)
+class ChangeGroup:
+    """The change history of one course (the course, its infusions and holds), or of the
+    patient's own records (course None), newest first (issue 13 item 15)."""
+
+    title: str
+    course_id: int | None
+    entries: list[ChangeEntry]
+
+
+def record_type_choices() -> list[tuple[str, str]]:
+    """The record types the change history can be filtered by: (kind, label)."""
+    return [(t.kind, t.label) for t in rt.REGISTRY]
+
+
+def group_by_course(entries: list[ChangeEntry], courses) -> list[ChangeGroup]:
+    """The entries of each course under that course, newest course first, then the records of
+    the patient that belong to no course (details, LVEF, co-treatments)."""
+    groups = []
+    for course in sorted(courses, key=lambda c: (c.planned_start, c.pk), reverse=True):
+        mine = [e for e in entries if e.course_id == course.pk]
+        if mine:
+            groups.append(ChangeGroup(f"Course: {record_name(course)}", course.pk, mine))
+    rest = [e for e in entries if e.course_id is None]
+    if rest:
+        groups.append(ChangeGroup("Patient details, LVEF and co-treatments", None, rest))
+    return groups
 
 
 HISTORY_SKIP = {
@@ -112,18 +143,23 @@ def record_name(obj) -> str:
     return str(obj)
 
 
-def patient_change_history(patient: Patient) -> list[ChangeEntry]:
+def patient_change_history(patient: Patient, record_type: str = "") -> list[ChangeEntry]:
     """Every version of every record of the patient (django-simple-history), newest first, with
-    what changed; one query per table."""
+    what changed; one query per table. ``record_type`` (a registry kind) keeps only that type."""
     course_ids = list(TreatmentCourse.objects.filter(patient=patient).values_list("pk", flat=True))
     owner_filter = {
         None: {"id": patient.pk},
         "patient": {"patient_id": patient.pk},
         "course": {"course_id__in": course_ids},
     }
-    sources = [(t.label, t.model.history.filter(**owner_filter[t.owner])) for t in rt.REGISTRY]
+    sources = [
+        (t, t.model.history.filter(**owner_filter[t.owner]))
+        for t in rt.REGISTRY
+        if not record_type or t.kind == record_type
+    ]
     entries = []
-    for label, versions in sources:
+    for t, versions in sources:
+        label = t.label
         previous = {}
         for version in versions.select_related("history_user").order_by(
             "history_date", "history_id"
@@ -155,6 +191,10 @@ def patient_change_history(patient: Patient) -> list[ChangeEntry]:
                     f"{label}: {record_name(version)}",
                     kind,
                     changes,
+                    t.kind,
+                    version.id
+                    if t.owner == "patient" and t.kind == "courses"
+                    else getattr(version, "course_id", None),
                 )
             )
             previous[version.id] = version

@@ -246,6 +246,7 @@ def patient_timeline(patient: Patient, today: date) -> Timeline:
         infusions=[i.date for c in record.courses for i in c.infusions],
         as_of=today,
         profile=profile,
+        next_due=status.next_assessment_due,
     )
     legend = charts.band_legend(profile)
     from .workflow import monitoring_plan

@@ -22,6 +22,42 @@ from tracker.monitoring.wording import day as _wording_day
 
 register = template.Library()
 
+_RULE_IDS = None
+
+
+def _rule_pattern():
+    """Every rule id of the catalogue ("S2", "H3", "C7"), as whole words."""
+    global _RULE_IDS
+    if _RULE_IDS is None:
+        import re
+
+        from tracker.monitoring import catalogue
+
+        ids = sorted({r.id.split()[0] for r in catalogue.RULES if r.id[-1].isdigit()}, key=len)
+        _RULE_IDS = re.compile(r"\b(" + "|".join(reversed(ids)) + r")\b")
+    return _RULE_IDS
+
+
+@register.filter(needs_autoescape=True)
+def rule_links(text, autoescape=True):
+    """The text, escaped, with each rule id in it ("(S2)", "H3:") a link to its explanation on
+    How the tracker decides (/flags/#rule-S2; issue 13 item 6): one place, not by hand."""
+    from django.utils.html import conditional_escape
+
+    if text is None or text == "":
+        return ""
+    escaped = str(conditional_escape(text) if autoescape else text)
+    base = reverse("tracker:flags")
+    return mark_safe(  # noqa: S308 - the text is escaped above; the ids are the catalogue's
+        _rule_pattern().sub(
+            lambda m: (
+                f'<a href="{base}#rule-{m.group(1)}" class="rule-link" '
+                f'title="How the tracker decides: rule {m.group(1)}">{m.group(1)}</a>'
+            ),
+            escaped,
+        )
+    )
+
 
 @register.filter
 def phase_label(phase):
@@ -234,16 +270,29 @@ def _patient_row(row, prefix: str) -> str:
     but = f'<div class="small">{e(shown.text)}</div>' if shown.but else ""
     mrn = e(row.mrn)
     return (
-        f'<tr data-mrn="{mrn}">\n<td><a href="{url}" class="fw-semibold">{mrn}</a></td>\n'
-        f'<td><a href="{url}">{e(row.name)}</a></td>\n<td>{e(phase_label(s.phase))}</td>\n'
-        f"<td>{due}</td>\n<td>{lvef}</td>\n"
-        f'<td><span class="badge text-bg-{shown.colour}">'
-        f"{e(shown.label)}</span>{but}{risk}</td>\n<td>{flags}</td></tr>"
+        f'<tr data-mrn="{mrn}">\n<td data-label="MRN"><a href="{url}" '
+        f'class="fw-semibold row-link touch-target">{mrn}</a></td>\n'
+        f'<td data-label="Name"><a href="{url}" class="row-link touch-target">{e(row.name)}</a>'
+        f'</td>\n<td data-label="Phase">{e(phase_label(s.phase))}</td>\n'
+        f'<td data-label="Next assessment">{due}</td>\n<td data-label="Latest LVEF">{lvef}</td>\n'
+        f'<td data-label="Recommendation / risk"><span class="badge text-bg-{shown.colour}">'
+        f'{e(shown.label)}</span>{but}{risk}</td>\n<td data-label="Flags">{flags}</td></tr>'
     )
 
 
 def _person(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _recorded(record) -> str:
+    """Who recorded the row and when (issue 13 item 15): "Nora Navigator, 18 Mar 2026 14:05"."""
+    by = html.escape(_person(record.created_by))
+    at = getattr(record, "created_at", None)
+    if at is None:
+        return by
+    at = timezone.localtime(at)
+    when = f'<span class="text-nowrap">{_day(at)} {at:%H:%M}</span>'
+    return f"{by}<br>{when}" if by else when
 
 
 @register.simple_tag
@@ -253,7 +302,7 @@ def history_rows(entries, mrn, changeable):
     who and when, and offer no edit."""
     if not entries:
         return mark_safe(  # noqa: S308 - constant text
-            '<tr><td colspan="5" class="text-muted">Nothing recorded yet.</td></tr>'
+            '<tr><td colspan="5" class="text-muted" data-label="">Nothing recorded yet.</td></tr>'
         )
     e = html.escape
     base = reverse("tracker:patient", args=[mrn])
@@ -275,18 +324,20 @@ def history_rows(entries, mrn, changeable):
         elif entry.kind in changeable:
             url = f"{base}{entry.kind}/{record.pk}/"
             actions = (
-                f'<a class="btn btn-sm btn-link p-0 me-2" href="{e(url)}edit/">Edit</a>'
-                f'<a class="btn btn-sm btn-link p-0 text-danger" href="{e(url)}entered-in-error/">'
-                "Entered in error</a>"
+                f'<a class="btn btn-sm btn-link px-1 me-2 touch-target" '
+                f'href="{e(url)}edit/">Edit</a>'
+                f'<a class="btn btn-sm btn-link px-1 text-danger touch-target" '
+                f'href="{e(url)}entered-in-error/">Entered in error</a>'
             )
         row_class = "entered-in-error-row" if record.entered_in_error else ""
         lines.append(
             f'<tr class="{row_class}" data-kind="{entry.kind}">'
-            f'\n<td class="text-nowrap"><span{struck}>{_day(entry.date)}</span></td>'
-            f"\n<td><span{struck}>{e(entry.label)}</span></td>"
-            f"\n<td><span{struck}>{e(entry.summary)}</span>{notes}{error}</td>"
-            f'\n<td class="small text-muted">{e(_person(record.created_by))}</td>'
-            f'\n<td class="text-nowrap d-print-none">{actions}</td></tr>'
+            f'\n<td class="text-nowrap" data-label="Date"><span{struck}>{_day(entry.date)}</span>'
+            f'</td>\n<td data-label="Record"><span{struck}>{e(entry.label)}</span></td>'
+            f'\n<td data-label="Details"><span{struck}>{e(entry.summary)}</span>{notes}{error}</td>'
+            f'\n<td class="small text-muted recorded" data-label="Recorded">'
+            f"{_recorded(record)}</td>"
+            f'\n<td class="text-nowrap d-print-none" data-label="">{actions}</td></tr>'
         )
     return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped
 
@@ -363,14 +414,16 @@ def _worklist_row(key, row, prefix, allowed) -> str:
             buttons.append((f"{url}reviews/new/", "Record review"))
     buttons.append((url, "Open record"))
     actions = " ".join(
-        f'<a class="btn btn-sm btn-outline-primary mb-1" href="{e(href)}">{e(text)}</a>'
+        f'<a class="btn btn-sm btn-outline-primary mb-1 touch-target" href="{e(href)}">'
+        f"{e(text)}</a>"
         for href, text in buttons
     )
     mrn = e(row.mrn)
     return (
         f'<tr data-mrn="{mrn}">'
-        f'\n<td data-label="Patient"><a href="{e(url)}" class="fw-semibold">{mrn}</a><br>'
-        f'<a href="{e(url)}">{e(row.patient.name)}</a></td>'
+        f'\n<td data-label="Patient"><a href="{e(url)}" class="fw-semibold row-link touch-target">'
+        f'{mrn}</a><br><a href="{e(url)}" class="row-link touch-target">'
+        f"{e(row.patient.name)}</a></td>"
         f'\n<td data-label="Why">{e(row.reason)}{warning}{_flags_cell(row.patient)}</td>'
         f'\n<td data-label="Next assessment">{due}</td>'
         f'\n<td data-label="Latest LVEF">{lvef}</td>'
@@ -379,3 +432,29 @@ def _worklist_row(key, row, prefix, allowed) -> str:
         f'\n<td data-label="Work done">{e(row.state)}{contact}</td>'
         f'\n<td data-label="Actions" class="d-print-none">{actions}</td></tr>'
     )
+
+
+@register.inclusion_tag("tracker/_print_summary.html")
+def print_summary(history, status):
+    """The printed timeline's tables (issue 13 item 16): every LVEF with its fall from
+    baseline, the holds and the courses, oldest first, records entered in error left out, so
+    that one A4 page can go with a referral."""
+    live = [e for e in history.entries if not e.record.entered_in_error]
+    baseline = status.baseline
+    lvefs = []
+    for entry in sorted((e for e in live if e.kind == "lvef"), key=lambda e: e.date):
+        m = entry.record
+        if baseline is not None and m.date == baseline.date and m.value == baseline.value:
+            change = "baseline"
+        elif baseline is not None and m.date > baseline.date:
+            drop = baseline.value - m.value
+            change = f"up {points(-drop)}" if drop < 0 else f"drop {points(drop)}"
+        else:
+            change = "\u2014"
+        lvefs.append((m.date, f"{percent(m.value)}%", m.get_modality_display(), change))
+    holds = [
+        (e.record.start, e.record.end, e.record.get_reason_display())
+        for e in sorted((e for e in live if e.kind == "holds"), key=lambda e: e.date)
+    ]
+    courses = [c for c in reversed(history.courses) if not c.entered_in_error]
+    return {"lvefs": lvefs, "holds": holds, "courses": courses}

@@ -57,12 +57,22 @@ def patient_audit(request, mrn):
     _require(request, "view_patient")
     patient = _patient(mrn)
     services.audit_event_record("history_view", request=request, patient=patient)
+    # Filtered by record type and grouped by course (issue 13 item 15); an unknown type is
+    # ignored rather than an error, as the patient list's filters do.
+    types = selectors.record_type_choices()
+    record_type = request.GET.get("type", "")
+    if record_type not in dict(types):
+        record_type = ""
+    changes = selectors.patient_change_history(patient, record_type)
     return render(
         request,
         "tracker/patient_audit.html",
         {
             "patient": patient,
-            "changes": selectors.patient_change_history(patient),
+            "changes": changes,
+            "groups": selectors.group_by_course(changes, patient.courses.all()),
+            "types": types,
+            "record_type": record_type,
             "views": selectors.patient_views(patient),
         },
     )
