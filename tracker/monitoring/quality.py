@@ -13,6 +13,7 @@ as_of are part of the evaluation, so at as_of = the window's last day it is deci
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -57,6 +58,29 @@ MET, NOT_MET, PENDING = "met", "not_met", "pending"
 
 
 @dataclass(frozen=True, slots=True)
+class Published:
+    """A published comparison, shown beside the clinic's figure (quality-measures.md table)."""
+
+    measure: str
+    percent: Decimal
+    population: str
+    source: str
+    note: str = ""
+
+
+PUBLISHED = (
+    Published("Q1", Decimal("88.7"), "Australia, national claims 2015-19",
+              "Tang, Breast Cancer Res Treat 2021"),
+    Published("Q2", Decimal("36.0"), "SEER-Medicare, age ≥ 66, adjuvant, 2005-09",
+              "Chavez-MacGregor, J Clin Oncol 2015"),
+    Published("Q2", Decimal("46.2"), "US commercial claims (MarketScan) 2009-14",
+              "JACC Cardiovasc Imaging 2018"),
+    Published("Q2", Decimal("63.1"), "Australia, national claims 2015-19", "Tang 2021"),
+    Published("Q5", Decimal("78"), "one US centre, 2019", "NCCN QIM19-132", "22 % not held"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class Episode:
     """One run of infusions of the whole history (quality-measures.md, "Episodes")."""
 
@@ -88,9 +112,12 @@ def percent(numerator: int, denominator: int) -> Decimal | None:
     )
 
 
-def _measure(measure_id: str, outcomes: Iterable[tuple[str, str]], **extra) -> Measure:
-    """From (patient key, outcome) per item: figures count items, lists count patients."""
-    met = not_met = 0
+def _measure(
+    measure_id: str, outcomes: Iterable[tuple[str, str]], met: int = 0, **extra
+) -> Measure:
+    """From (patient key, outcome) per item, and ``met`` items counted already: figures count
+    items, lists count patients."""
+    not_met = 0
     missed, waiting = set(), set()
     for key, outcome in outcomes:
         if outcome == MET:
@@ -391,24 +418,53 @@ def q7_day(end: date, as_of: date) -> date:
     return min(end, as_of)
 
 
+class ItemStore:
+    """The items of many patients, kept small: the met ones only as counts per (measure, day),
+    since they are never listed; the others (not met, pending) in full, for the drill-downs."""
+
+    __slots__ = ("met", "open")
+
+    def __init__(self, items: Iterable[Item] = ()):
+        self.met: Counter[tuple[str, date]] = Counter()
+        self.open: list[Item] = []
+        self.add(items)
+
+    def add(self, items: Iterable[Item]) -> None:
+        for item in items:
+            if item.outcome == MET:
+                self.met[item.measure, item.day] += 1
+            else:
+                self.open.append(item)
+
+    def chosen(self, measure: str, start: date, end: date, as_of: date) -> list[Item]:
+        """The not-met and pending items of one measure in [start, end] (Q7: at its day)."""
+        if measure == "Q7":
+            taken = q7_day(end, as_of)
+            return [i for i in self.open if i.measure == "Q7" and i.day == taken]
+        return [i for i in self.open if i.measure == measure and start <= i.day <= end]
+
+    def measures(self, start: date, end: date, as_of: date) -> list[Measure]:
+        """Q1, Q1s, Q2 ... Q7 for [start, end]."""
+        taken = q7_day(end, as_of)
+        met = Counter()
+        for (measure, when), count in self.met.items():
+            if (when == taken) if measure == "Q7" else (start <= when <= end):
+                met[measure] += count
+        out = []
+        for measure in MEASURE_IDS:
+            items = self.chosen(measure, start, end, as_of)
+            outcomes = [(i.key, i.outcome) for i in items]
+            extra = {}
+            if measure == "Q7":
+                late = [i.overdue_days for i in items if i.overdue_days is not None]
+                extra["median_days_overdue"] = median(late) if late else None
+            out.append(_measure(measure, outcomes, met=met[measure], **extra))
+        return out
+
+
 def measures_of(items: Iterable[Item], start: date, end: date, as_of: date) -> list[Measure]:
     """Q1, Q1s, Q2 ... Q7 for [start, end] from the items of patient_items and q7_items."""
-    taken = q7_day(end, as_of)
-    chosen: dict[str, list[tuple[str, str]]] = {i: [] for i in MEASURE_IDS}
-    overdue_days = []
-    for item in items:
-        if item.measure == "Q7":
-            if item.day != taken:
-                continue
-            if item.overdue_days is not None:
-                overdue_days.append(item.overdue_days)
-        elif not start <= item.day <= end:
-            continue
-        chosen[item.measure].append((item.key, item.outcome))
-    measures = [_measure(i, outcomes) for i, outcomes in chosen.items() if i != "Q7"]
-    median_days = median(overdue_days) if overdue_days else None
-    measures.append(_measure("Q7", chosen["Q7"], median_days_overdue=median_days))
-    return measures
+    return ItemStore(items).measures(start, end, as_of)
 
 
 def quality_measures(
