@@ -108,7 +108,9 @@ def quality_list(request, measure):
     if not valid:
         if as_csv:
             messages.error(request, "The CSV was not downloaded.")
-        return render(request, "tracker/quality_list.html", {**context, "dashboard": None}, 400)
+        return render(
+            request, "tracker/quality_list.html", {**context, "dashboard": None}, status=400
+        )
     period = form.period()
     dashboard = selector.quality_dashboard(period, _today())
     items = dashboard.open_items(measure)
