@@ -6,6 +6,8 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import (
     CourseFactory,
@@ -15,7 +17,7 @@ from tests.factories import (
     UserFactory,
 )
 from tracker import interchange, services
-from tracker.models import AuditEvent
+from tracker.models import AuditEvent, Patient
 from tracker.selectors import quality as selector
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +28,9 @@ TODAY = date(2026, 4, 10)  # the default quarter: Jan to Mar 2026
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
     monkeypatch.setattr("tracker.views.quality_page._today", lambda: TODAY)
-    selector._items.cache_clear()
+    selector.clear_cache()
     yield
-    selector._items.cache_clear()
+    selector.clear_cache()
 
 
 @pytest.fixture
@@ -322,25 +324,44 @@ def test_bounded_queries_whatever_the_number_of_patients(
         client.get("/quality/Q1/", {"format": "csv"})
 
 
-def test_the_records_are_loaded_once_and_reused_until_a_write(client, viewer, clinic):
+def test_the_records_are_loaded_once_and_reused_until_a_write(
+    client, viewer, clinic, django_assert_max_num_queries
+):
     client.get("/quality/")
-    loads = selector._items.cache_info().misses
+    assert selector.loads() == 1
     client.get("/quality/Q1/")
     client.get("/quality/", {"format": "csv"})
-    assert selector._items.cache_info().misses == loads  # same period, day and data
-    # A write (a new LVEF) names a new WorklistVersion: the figures are computed again.
-    LvefFactory(patient=PatientFactory._meta.model.objects.get(mrn="A1002"), date=date(2026, 2, 1))
+    assert selector.loads() == 1  # same period, day and data
+    # A write (a new LVEF) names a new WorklistVersion: that patient is computed again.
+    a1002 = Patient.objects.get(mrn="A1002")
+    LvefFactory(patient=a1002, date=date(2026, 2, 1))
     content = client.get("/quality/").content.decode()
-    assert selector._items.cache_info().misses == loads + 1
+    assert selector.loads() == 2
     assert "<strong>100.0%</strong> — 2 of 2 episodes" in measure_section(content, "Q1")
+    # ... and only that patient: its records alone are loaded.
+    store = next(iter(selector._STORES.values()))
+    LvefFactory(patient=a1002, date=date(2026, 2, 2))
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/quality/")
+    loaded = [q["sql"] for q in ctx.captured_queries if "tracker_lvefmeasurement" in q["sql"]]
+    assert loaded and all(str(a1002.pk) in sql for sql in loaded)
+    assert set(store.stamps) == set(Patient.objects.values_list("pk", flat=True))
+
+
+def test_a_patient_entered_in_error_leaves_the_figures(client, viewer, clinic):
+    client.get("/quality/")
+    a1002 = Patient.objects.get(mrn="A1002")
+    services.mark_entered_in_error(a1002, actor=services.import_actor(), reason="test patient")
+    content = client.get("/quality/").content.decode()
+    assert "<strong>100.0%</strong> — 1 of 1 episodes" in measure_section(content, "Q1")
 
 
 def test_another_evaluation_date_is_computed_again(client, viewer, clinic, monkeypatch):
     client.get("/quality/")
-    misses = selector._items.cache_info().misses
+    assert selector.loads() == 1
     monkeypatch.setattr("tracker.views.quality_page._today", lambda: TODAY + timedelta(days=1))
     client.get("/quality/")
-    assert selector._items.cache_info().misses == misses + 1
+    assert selector.loads() == 2
 
 
 def test_the_selector_matches_the_report(clinic):

@@ -23,13 +23,12 @@ from statistics import median
 from .baseline import baseline_for_first_infusion, baseline_of
 from .dates import add_days, add_months, add_months_then_days
 from .definitions import EPISODE_GAP_DAYS, Context, build_context, infusion_days, runs
-from .evaluate import evaluate
 from .lvef import hold_criterion
 from .phase import phase_of
 from .profiles import Profile, profile_for
 from .records import Course, LvefMeasurement, PatientRecord
 from .rule_settings import DEFAULT_SETTINGS, RuleSettings
-from .schedule import COMPLETION_WINDOW_DAYS
+from .schedule import COMPLETION_WINDOW_DAYS, assessment_status, next_assessment_due
 from .vocabulary import EARLY_STAGE_INTENTS, TREATMENT_PHASES, AssessmentStatus, HoldReason, Phase
 from .wording import day, days, number
 
@@ -401,16 +400,26 @@ def q7_items(
     when the period ends after it): S6 of the rules at that day."""
     items = []
     for when in days_taken:
-        status = evaluate(record, when, settings)
-        if status.phase not in Q7_PHASES:
+        phase, status, due = assessment_at(record, when, settings)
+        if phase not in Q7_PHASES:
             continue
-        if status.assessment_status == AssessmentStatus.OVERDUE:
-            late = -status.days_until_due
+        if status == AssessmentStatus.OVERDUE:
+            late = (when - due).days
             reason = f"On {day(when)} the LVEF assessment was {days(late)} overdue (S6, Q7)."
             items.append(Item("Q7", record.key, NOT_MET, when, reason, late))
         else:
             items.append(Item("Q7", record.key, MET, when))
     return items
+
+
+def assessment_at(record: PatientRecord, when: date, settings: RuleSettings):
+    """(phase, S6 status, due date) at ``when``: the first steps of ``evaluate``, the same rule
+    functions in the same order, without what Q7 does not read (flags, recommendation, doses);
+    test_quality checks it against evaluate."""
+    ctx = build_context(record, when, settings)
+    phase = phase_of(ctx)
+    due, _ = next_assessment_due(ctx, phase, baseline_of(ctx))
+    return phase, assessment_status(due, when, settings.due_soon_days), due
 
 
 def q7_day(end: date, as_of: date) -> date:
@@ -420,34 +429,54 @@ def q7_day(end: date, as_of: date) -> date:
 
 class ItemStore:
     """The items of many patients, kept small: the met ones only as counts per (measure, day),
-    since they are never listed; the others (not met, pending) in full, for the drill-downs."""
+    since they are never listed; the others (not met, pending) in full, for the drill-downs.
+    Each owner's (a patient's) items can be replaced alone, when only that patient changed."""
 
-    __slots__ = ("met", "open")
+    __slots__ = ("_met", "_open", "_owned")
 
     def __init__(self, items: Iterable[Item] = ()):
-        self.met: Counter[tuple[str, date]] = Counter()
-        self.open: list[Item] = []
-        self.add(items)
+        self._met: Counter[tuple[str, date]] = Counter()
+        self._open: dict[str, dict[object, list[Item]]] = {i: {} for i in MEASURE_IDS}
+        self._owned: dict[object, tuple[Counter, tuple[str, ...]]] = {}
+        self.replace(None, items)
 
-    def add(self, items: Iterable[Item]) -> None:
+    def replace(self, owner, items: Iterable[Item]) -> None:
+        self.remove(owner)
+        met: Counter[tuple[str, date]] = Counter()
+        others: dict[str, list[Item]] = {}
         for item in items:
             if item.outcome == MET:
-                self.met[item.measure, item.day] += 1
+                met[item.measure, item.day] += 1
             else:
-                self.open.append(item)
+                others.setdefault(item.measure, []).append(item)
+        self._met.update(met)
+        for measure, listed in others.items():
+            self._open[measure][owner] = listed
+        self._owned[owner] = (met, tuple(others))
+
+    def remove(self, owner) -> None:
+        old = self._owned.pop(owner, None)
+        if old is not None:
+            self._met.subtract(old[0])
+            for measure in old[1]:
+                del self._open[measure][owner]
+
+    def owners(self):
+        return self._owned.keys()
 
     def chosen(self, measure: str, start: date, end: date, as_of: date) -> list[Item]:
         """The not-met and pending items of one measure in [start, end] (Q7: at its day)."""
+        listed = (i for items in self._open[measure].values() for i in items)
         if measure == "Q7":
             taken = q7_day(end, as_of)
-            return [i for i in self.open if i.measure == "Q7" and i.day == taken]
-        return [i for i in self.open if i.measure == measure and start <= i.day <= end]
+            return [i for i in listed if i.day == taken]
+        return [i for i in listed if start <= i.day <= end]
 
     def measures(self, start: date, end: date, as_of: date) -> list[Measure]:
         """Q1, Q1s, Q2 ... Q7 for [start, end]."""
         taken = q7_day(end, as_of)
-        met = Counter()
-        for (measure, when), count in self.met.items():
+        met: Counter[str] = Counter()
+        for (measure, when), count in self._met.items():
             if (when == taken) if measure == "Q7" else (start <= when <= end):
                 met[measure] += count
         out = []

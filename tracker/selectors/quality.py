@@ -1,16 +1,23 @@
 """The quality dashboard (issue 14 items 3-4): the measures of a period and of the 8 quarters
-before it, from one load of the records, kept per process for one state of the data.
+before it, from one load of the records, kept per process and brought up to date from the
+database at every read.
 
-Cache (item 4): the items of every patient (tracker/monitoring/quality.py) are computed once per
-(evaluation date, rule settings, the days Q7 is taken at, WorklistVersion) and reused for every
-period and drill-down. WorklistVersion changes in the transaction of every write of a clinical
-record (services.status_refresh -> worklist_changed), so any write starts a new key; each app
-server reads the same version row from the database, so several servers agree without a shared
-cache (as the worklist's counts, selectors.worklist._everyday_worklist)."""
+Cache (item 4): the items of every patient (tracker/monitoring/quality.py) are kept per
+(evaluation date, rule settings, the days Q7 is taken at) and reused for every period and
+drill-down. They are checked against the database at every read, as the worklist's counts are
+(selectors.worklist._everyday_worklist): while WorklistVersion is unchanged (it changes in the
+transaction of every write, services.status_refresh -> worklist_changed) nothing was written and
+nothing is read again; when it changed, one query reads each patient's stored-status stamp
+(MonitoringStatus.evaluated_at, set by the same refresh) and only the patients whose stamp
+changed are loaded and computed again. Each app server reads the same rows, so several servers
+agree without a shared cache; a shared cache (the Django cache framework) would only save each
+server its own first computation, at the price of moving every patient's items over the
+network on every read."""
 
 from __future__ import annotations
 
-import functools
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -91,14 +98,14 @@ class QualityDashboard:
     measures: list[quality.Measure]
     trend: list[tuple[Period, list[quality.Measure]]]
     reviews_recorded: bool
-    store: quality.ItemStore
+    open: dict[str, list[quality.Item]]  # the not-met and pending items of the period
 
     def measure(self, measure_id: str) -> quality.Measure:
         return next(m for m in self.measures if m.id == measure_id)
 
     def open_items(self, measure_id: str) -> list[quality.Item]:
         """The not-met and pending items of the period: not met first, then by MRN and day."""
-        items = self.store.chosen(measure_id, self.period.start, self.period.end, self.as_of)
+        items = self.open[measure_id]
         return sorted(items, key=lambda i: (i.outcome != quality.NOT_MET, i.key, i.day))
 
 
@@ -107,32 +114,88 @@ def quality_dashboard(period: Period, as_of: date) -> QualityDashboard:
     rules = rule_settings()
     quarters = trend_quarters(period)
     q7_days = tuple(sorted({quality.q7_day(p.end, as_of) for p in (*quarters, period)}))
+    with _LOCK:  # one state of the items for the whole page
+        store = _items(as_of, rules, q7_days)
+        return QualityDashboard(
+            period=period,
+            as_of=as_of,
+            rule_set=str(rules.rule_set),
+            measures=store.measures(period.start, period.end, as_of),
+            trend=[(q, store.measures(q.start, q.end, as_of)) for q in quarters],
+            reviews_recorded=REVIEWS_RECORDED,
+            open={i: store.chosen(i, period.start, period.end, as_of) for i in quality.MEASURE_IDS},
+        )
+
+
+class _Store:
+    """One (evaluation date, rules, Q7 days)'s items, per patient id, with the stamp each was
+    computed from."""
+
+    def __init__(self):
+        self.items = quality.ItemStore()
+        self.stamps: dict[int, object] = {}
+        self.version: object = _NEVER
+        self.loads = 0  # full or partial loads of records (tests, the benchmark)
+
+
+_NEVER = object()
+_STORES: OrderedDict[tuple, _Store] = OrderedDict()
+_STORES_KEPT = 4  # evaluation dates x Q7 day sets kept per process
+_LOCK = threading.Lock()
+# Above this many changed patients, one load of every record is cheaper than a long IN list
+# (and SQLite limits the number of parameters of a statement).
+PARTIAL_LOAD_LIMIT = 500
+
+
+def _items(as_of: date, rules: monitoring.RuleSettings, q7_days: tuple[date, ...]):
+    """Every active patient's items, up to date with the database (see the module's text);
+    called under _LOCK."""
     version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    store = _items(as_of, rules, q7_days, version)
-    return QualityDashboard(
-        period=period,
-        as_of=as_of,
-        rule_set=str(rules.rule_set),
-        measures=store.measures(period.start, period.end, as_of),
-        trend=[(q, store.measures(q.start, q.end, as_of)) for q in quarters],
-        reviews_recorded=REVIEWS_RECORDED,
-        store=store,
-    )
+    key = (as_of, rules, q7_days)
+    store = _STORES.get(key)
+    if store is None:
+        store = _STORES[key] = _Store()
+        while len(_STORES) > _STORES_KEPT:
+            _STORES.popitem(last=False)
+    _STORES.move_to_end(key)
+    if store.version is _NEVER or store.version != version:
+        _bring_up_to_date(store, as_of, rules, q7_days)
+        store.version = version
+    return store.items
 
 
-@functools.lru_cache(maxsize=4)
-def _items(
-    as_of: date, rules: monitoring.RuleSettings, q7_days: tuple[date, ...], version: int | None
-) -> quality.ItemStore:
-    """Every patient's items, from one load of the records (a fixed number of queries whatever
-    the number of patients), kept for one state of the data (``version``) and one day."""
-    records = load_records(active_patients())
+def _bring_up_to_date(store: _Store, as_of, rules, q7_days) -> None:
+    stamps = dict(active_patients().values_list("pk", "monitoring_status__evaluated_at"))
+    for gone in store.stamps.keys() - stamps.keys():  # entered in error since
+        store.items.remove(gone)
+        del store.stamps[gone]
+    changed = [pk for pk, stamp in stamps.items() if store.stamps.get(pk, _NEVER) != stamp]
+    if not changed:
+        return
+    patients = active_patients()
+    if len(changed) <= PARTIAL_LOAD_LIMIT:
+        patients = patients.filter(pk__in=changed)
+    records = load_records(patients)
     reviews = _reviews_for_quality(list(records))
-    store = quality.ItemStore()
-    for record in records.values():
-        store.add(quality.patient_items(record, as_of, rules, reviews.get(record.key, ())))
-        store.add(quality.q7_items(record, q7_days, rules))
-    return store
+    store.loads += 1
+    wanted = set(changed)
+    for pk, record in records.items():
+        if pk not in wanted:
+            continue
+        items = quality.patient_items(record, as_of, rules, reviews.get(record.key, ()))
+        items += quality.q7_items(record, q7_days, rules)
+        store.items.replace(pk, items)
+        store.stamps[pk] = stamps[pk]
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _STORES.clear()
+
+
+def loads() -> int:
+    """How many times records were loaded for the dashboard, in every kept store."""
+    return sum(store.loads for store in _STORES.values())
 
 
 def patients_by_mrn(mrns) -> dict[str, Patient]:
