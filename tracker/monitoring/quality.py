@@ -438,7 +438,9 @@ class ItemStore:
         self._met: Counter[tuple[str, date]] = Counter()
         self._open: dict[str, dict[object, list[Item]]] = {i: {} for i in MEASURE_IDS}
         self._owned: dict[object, tuple[Counter, tuple[str, ...]]] = {}
-        self.replace(None, items)
+        items = list(items)
+        if items:
+            self.replace(None, items)
 
     def replace(self, owner, items: Iterable[Item]) -> None:
         self.remove(owner)
