@@ -16,7 +16,7 @@ from tracker.monitoring.quality import Measure, Published
 BAR_WIDTH, BAR_ROW = 560, 26
 BAR_LEFT, BAR_RIGHT = 12, 60
 TREND_WIDTH, TREND_HEIGHT = 560, 190
-T_LEFT, T_RIGHT, T_TOP, T_BOTTOM = 40, 12, 12, 34
+T_LEFT, T_RIGHT, T_TOP, T_BOTTOM = 40, 12, 12, 38
 CLINIC, PUBLISHED_COLOUR = "#0d6efd", "#6c757d"
 
 
@@ -89,9 +89,12 @@ def quality_trend(
     segment: list[str] = []
     segments = []
     for index, (label, m) in enumerate(points):
+        # "Jul–Sep 2026" on two lines: months above, year below (8 quarters side by side).
+        months, _, year = label.rpartition(" ")
         parts.append(
-            f'<text x="{x(index)}" y="{plot_bottom + 14}" text-anchor="middle" font-size="9" '
-            f'fill="#495057">{escape(label)}</text>'
+            f'<text x="{x(index)}" y="{plot_bottom + 13}" text-anchor="middle" font-size="10" '
+            f'fill="#495057">{escape(months)}<tspan x="{x(index)}" dy="11">{escape(year)}'
+            "</tspan></text>"
         )
         if m.percent is None:
             if segment:
