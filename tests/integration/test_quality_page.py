@@ -390,3 +390,15 @@ def test_course_and_infusion_factories_feed_the_page(client, viewer):
     InfusionFactory(course=course, date=date(2026, 2, 2))
     content = client.get("/quality/").content.decode()
     assert "— 0 of 1 episodes" in measure_section(content, "Q1")
+
+
+def test_a_long_drill_down_is_shown_a_page_at_a_time_and_the_csv_has_all(client, viewer):
+    load(*(patient(f"N{n:03d}", ["2026-02-02"]) for n in range(60)))  # no LVEF: Q1 not met
+    first = client.get("/quality/Q1/").content.decode()
+    assert first.count('data-outcome="not_met"') == 50
+    assert "Rows 1 to 50 of 60; the CSV has them all." in first
+    assert 'href="?quarter=2026-Q1&amp;page=2">Next</a>' in first
+    second = client.get("/quality/Q1/", {"quarter": "2026-Q1", "page": "2"}).content.decode()
+    assert second.count('data-outcome="not_met"') == 10 and 'data-mrn="N059"' in second
+    header, *rows = rows_of(client.get("/quality/Q1/", {"format": "csv"}))
+    assert len(rows) == 60

@@ -429,15 +429,18 @@ def q7_day(end: date, as_of: date) -> date:
 
 class ItemStore:
     """The items of many patients, kept small: the met ones only as counts per (measure, day),
-    since they are never listed; the others (not met, pending) in full, for the drill-downs.
-    Each owner's (a patient's) items can be replaced alone, when only that patient changed."""
+    since they are never listed; the others (not met, pending) in full, for the drill-downs, by
+    measure and day so that a period reads only its own. Each owner's (a patient's) items can
+    be replaced alone, when only that patient changed; the figures of each period asked for are
+    kept until then (issue 14 item 4)."""
 
-    __slots__ = ("_met", "_open", "_owned")
+    __slots__ = ("_measures", "_met", "_open", "_owned")
 
     def __init__(self, items: Iterable[Item] = ()):
         self._met: Counter[tuple[str, date]] = Counter()
-        self._open: dict[str, dict[object, list[Item]]] = {i: {} for i in MEASURE_IDS}
-        self._owned: dict[object, tuple[Counter, tuple[str, ...]]] = {}
+        self._open: dict[str, dict[date, dict[object, list[Item]]]] = {i: {} for i in MEASURE_IDS}
+        self._owned: dict[object, tuple[Counter, tuple[tuple[str, date], ...]]] = {}
+        self._measures: dict[tuple[date, date, date], list[Measure]] = {}
         items = list(items)
         if items:
             self.replace(None, items)
@@ -445,37 +448,52 @@ class ItemStore:
     def replace(self, owner, items: Iterable[Item]) -> None:
         self.remove(owner)
         met: Counter[tuple[str, date]] = Counter()
-        others: dict[str, list[Item]] = {}
+        others: dict[tuple[str, date], list[Item]] = {}
         for item in items:
             if item.outcome == MET:
                 met[item.measure, item.day] += 1
             else:
-                others.setdefault(item.measure, []).append(item)
+                others.setdefault((item.measure, item.day), []).append(item)
         self._met.update(met)
-        for measure, listed in others.items():
-            self._open[measure][owner] = listed
+        for (measure, when), listed in others.items():
+            self._open[measure].setdefault(when, {})[owner] = listed
         self._owned[owner] = (met, tuple(others))
+        self._measures.clear()
 
     def remove(self, owner) -> None:
         old = self._owned.pop(owner, None)
-        if old is not None:
-            self._met.subtract(old[0])
-            for measure in old[1]:
-                del self._open[measure][owner]
+        if old is None:
+            return
+        self._met.subtract(old[0])
+        for measure, when in old[1]:
+            on_day = self._open[measure][when]
+            del on_day[owner]
+            if not on_day:
+                del self._open[measure][when]
+        self._measures.clear()
 
     def owners(self):
         return self._owned.keys()
 
     def chosen(self, measure: str, start: date, end: date, as_of: date) -> list[Item]:
         """The not-met and pending items of one measure in [start, end] (Q7: at its day)."""
-        listed = (i for items in self._open[measure].values() for i in items)
-        if measure == "Q7":
-            taken = q7_day(end, as_of)
-            return [i for i in listed if i.day == taken]
-        return [i for i in listed if start <= i.day <= end]
+        by_day = self._open[measure]
+        in_period = (
+            (lambda d: d == q7_day(end, as_of))
+            if measure == "Q7"
+            else (lambda d: start <= d <= end)
+        )
+        days = [d for d in by_day if in_period(d)]
+        return [i for d in days for items in by_day.get(d, {}).values() for i in items]
 
     def measures(self, start: date, end: date, as_of: date) -> list[Measure]:
         """Q1, Q1s, Q2 ... Q7 for [start, end]."""
+        key = (start, end, as_of)
+        if key not in self._measures:
+            self._measures[key] = self._compute(start, end, as_of)
+        return self._measures[key]
+
+    def _compute(self, start: date, end: date, as_of: date) -> list[Measure]:
         taken = q7_day(end, as_of)
         met: Counter[str] = Counter()
         for (measure, when), count in self._met.items():

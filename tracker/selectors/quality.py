@@ -98,7 +98,7 @@ class QualityDashboard:
     measures: list[quality.Measure]
     trend: list[tuple[Period, list[quality.Measure]]]
     reviews_recorded: bool
-    open: dict[str, list[quality.Item]]  # the not-met and pending items of the period
+    open: dict[str, list[quality.Item]]  # the not-met and pending items asked for (drill-down)
 
     def measure(self, measure_id: str) -> quality.Measure:
         return next(m for m in self.measures if m.id == measure_id)
@@ -109,8 +109,9 @@ class QualityDashboard:
         return sorted(items, key=lambda i: (i.outcome != quality.NOT_MET, i.key, i.day))
 
 
-def quality_dashboard(period: Period, as_of: date) -> QualityDashboard:
-    """The period's measures and the trend of the 8 quarters up to it, evaluated at as_of."""
+def quality_dashboard(period: Period, as_of: date, listed: str | None = None) -> QualityDashboard:
+    """The period's measures and the trend of the 8 quarters up to it, evaluated at as_of;
+    ``listed``: a measure whose not-met and pending items are wanted (a drill-down)."""
     rules = rule_settings()
     quarters = trend_quarters(period)
     q7_days = tuple(sorted({quality.q7_day(p.end, as_of) for p in (*quarters, period)}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
@@ -13,6 +14,7 @@ from tracker.monitoring.quality import MEASURE_IDS, PUBLISHED
 from tracker.quality_period import QualityPeriodForm
 from tracker.selectors import quality as selector
 
+from .common import PAGE_SIZE
 from .common import require as _require
 from .common import today as _today
 from .worklist import _csv_safe
@@ -112,10 +114,13 @@ def quality_list(request, measure):
             request, "tracker/quality_list.html", {**context, "dashboard": None}, status=400
         )
     period = form.period()
-    dashboard = selector.quality_dashboard(period, _today())
+    dashboard = selector.quality_dashboard(period, _today(), listed=measure)
     items = dashboard.open_items(measure)
-    patients = selector.patients_by_mrn({i.key for i in items})
-    rows = [(item, patients.get(item.key), labels.QUALITY_OUTCOMES[item.outcome]) for item in items]
+    # The page shows PAGE_SIZE rows at a time (a clinic may have thousands); the CSV has all.
+    page = None if as_csv else Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = items if page is None else page.object_list
+    patients = selector.patients_by_mrn({i.key for i in shown})
+    rows = [(item, patients.get(item.key), labels.QUALITY_OUTCOMES[item.outcome]) for item in shown]
     what = f"quality {measure} list: {len(rows)} row(s), {period.label}"
     if as_csv:
         services.audit_event_record("csv_download", request=request, detail=f"{what} (CSV)")
@@ -130,6 +135,7 @@ def quality_list(request, measure):
             "measure": dashboard.measure(measure),
             "counted": counted,
             "rows": rows,
+            "page": page,
             "query": _query(period),
             "day_label": labels.QUALITY_ITEM_DAYS[measure],
         },
