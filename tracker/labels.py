@@ -58,3 +58,46 @@ def points(value) -> str:
     """LVEF points: "1 point", "16 points"."""
     text = number(value)
     return f"{text} point" if text == "1" else f"{text} points"
+
+
+# The quality measures (quality-measures.md, issue 14): name, what is counted, and who is counted
+# and met, in a nurse's words; the measure id is shown after them.
+QUALITY_MEASURES = {
+    "Q1": ("Baseline before treatment", "episodes",
+           "Treatment episodes that started in the period; met with an LVEF from 120 days "
+           "before to 30 days after the first infusion."),
+    "Q1s": ("Baseline in the 3 months before treatment", "episodes",
+            "The same episodes; met with an LVEF in the 3 months up to the first infusion "
+            "(the stricter rule B1)."),
+    "Q2": ("Adequate monitoring on treatment", "episodes",
+           "Episodes of at least 120 days that ended in the period; met with a baseline (Q1) "
+           "and never more than 120 days between LVEF assessments from the first infusion to "
+           "the end."),
+    "Q3": ("Assessment at the end of treatment", "episodes",
+           "Episodes that ended in the period; met with an LVEF from 28 days before to 28 "
+           "days after the end."),
+    "Q4": ("Follow-up after early-stage treatment", "episodes",
+           "Early-stage episodes whose 2-year follow-up ended in the period; met with never "
+           "more than 6 months and 28 days between LVEF assessments after the end (S5)."),
+    "Q5": ("Declines acted on", "declines",
+           "LVEF measurements in the period that newly met the hold criteria on treatment "
+           "(H1); met with a cardiac hold, or a recorded review, within 7 days."),
+    "Q6": ("Repeat assessment while held", "cardiac holds",
+           "Cardiac holds that started in the period; met with an LVEF within the recheck "
+           "interval and 7 days."),
+    "Q7": ("On time at the end of the period", "patients",
+           "Patients planned, on treatment, held, completed or discontinued at the period's "
+           "end; met when their assessment was not overdue (S6)."),
+}  # fmt: skip
+# The day that places an item in a period, per measure (the drill-down's date column).
+QUALITY_ITEM_DAYS = {
+    "Q1": "First infusion",
+    "Q1s": "First infusion",
+    "Q2": "End of treatment",
+    "Q3": "End of treatment",
+    "Q4": "2 years after the end",
+    "Q5": "LVEF date",
+    "Q6": "Hold started",
+    "Q7": "Taken on",
+}
+QUALITY_OUTCOMES = {"not_met": "Not met", "pending": "Pending"}

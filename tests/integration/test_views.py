@@ -208,7 +208,9 @@ def test_timeline_shows_status_chart_and_history(oncologist_client):
     assert (
         '<svg class="lvef-chart"' in page and '<title id="lvef-chart-title">LVEF over time' in page
     )
-    assert 'class="marker-echo"' in page and 'class="hold hold-' in page and 'class="infusion"' in page
+    assert (
+        'class="marker-echo"' in page and 'class="hold hold-' in page and 'class="infusion"' in page
+    )
     assert 'class="lln"' in page and 'class="baseline"' in page
     # The decline bands are the profile's own hold criteria, said in words (issue 10 item 4).
     assert 'class="band band-2 band-last"' in page

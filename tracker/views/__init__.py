@@ -4,6 +4,7 @@ through services, render templates. Re-exported for tracker/urls.py."""
 from .chair import chair
 from .help import flag_help
 from .patients import patient_create, patient_edit, patient_list
+from .quality_page import quality, quality_list
 from .records import KINDS, record_create, record_edit, record_entered_in_error
 from .timeline import patient_audit, patient_timeline
 from .workflow import (
@@ -29,6 +30,8 @@ __all__ = [
     "patient_edit",
     "patient_list",
     "patient_timeline",
+    "quality",
+    "quality_list",
     "record_create",
     "record_edit",
     "record_entered_in_error",

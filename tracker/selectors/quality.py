@@ -1,0 +1,230 @@
+"""The quality dashboard (issue 14 items 3-4): the measures of a period and of the 8 quarters
+before it, from one load of the records, kept per process and brought up to date from the
+database at every read.
+
+Cache (item 4): the items of every patient (tracker/monitoring/quality.py) are kept per
+(evaluation date, rule settings, the days Q7 is taken at) and reused for every period and
+drill-down. They are checked against the database at every read, as the worklist's counts are
+(selectors.worklist._everyday_worklist): while WorklistVersion is unchanged (it changes in the
+transaction of every write, services.status_refresh -> worklist_changed) nothing was written and
+nothing is read again; when it changed, one query reads each patient's stored-status stamp
+(MonitoringStatus.evaluated_at, set by the same refresh) and only the patients whose stamp
+changed are loaded and computed again. Each app server reads the same rows, so several servers
+agree without a shared cache; a shared cache (the Django cache framework) would only save each
+server its own first computation, at the price of moving every patient's items over the
+network on every read."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Max
+
+from tracker import monitoring
+from tracker.models import Patient, RecommendationReview, WorklistVersion
+from tracker.monitoring import quality
+
+from .records import active_patients, load_records, rule_settings
+
+TREND_QUARTERS = 8
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    quarter: bool = False
+
+    @property
+    def label(self) -> str:
+        from tracker.monitoring.wording import day
+
+        if self.quarter:
+            first, last = _MONTHS[self.start.month - 1], _MONTHS[self.end.month - 1]
+            return f"{first} to {last} {self.start.year}"
+        return f"{day(self.start)} to {day(self.end)}"
+
+    @property
+    def code(self) -> str:
+        """The quarter as a form value: 2026-Q3."""
+        return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+
+
+def quarter(year: int, number: int) -> Period:
+    start = date(year, 3 * number - 2, 1)
+    end = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
+    return Period(start, date.fromordinal(end.toordinal() - 1), quarter=True)
+
+
+def quarter_of(day: date) -> Period:
+    return quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def previous_quarter(period: Period) -> Period:
+    return quarter_of(date.fromordinal(period.start.toordinal() - 1))
+
+
+def last_complete_quarter(today: date) -> Period:
+    """The default period: the last quarter that ended before today."""
+    return previous_quarter(quarter_of(today))
+
+
+def trend_quarters(period: Period, count: int = TREND_QUARTERS) -> list[Period]:
+    """The ``count`` quarters up to the one holding the period's end, oldest first."""
+    quarters = [quarter_of(period.end)]
+    while len(quarters) < count:
+        quarters.append(previous_quarter(quarters[-1]))
+    return quarters[::-1]
+
+
+# Q5 counts a recorded review decision (issue 12's recommendation reviews) as acting on a
+# decline, beside a cardiac hold.
+REVIEWS_RECORDED = True
+
+
+def _reviews_for_quality(patient_ids) -> dict[str, tuple[date, ...]]:
+    """MRN -> the dates of the patient's recorded review decisions, for Q5 (the ``reviews``
+    argument of monitoring.quality), in one query. Every review is read and the wanted kept
+    here: the reviews are few, and an IN list of every patient would exceed SQLite's limit."""
+    wanted = set(patient_ids)
+    dates: dict[str, list[date]] = {}
+    rows = RecommendationReview.objects.filter(entered_in_error=False).values_list(
+        "patient_id", "patient__mrn", "date"
+    )
+    for pk, mrn, day in rows.order_by("date", "pk"):
+        if pk in wanted:
+            dates.setdefault(mrn, []).append(day)
+    return {mrn: tuple(days) for mrn, days in dates.items()}
+
+
+def _review_stamps() -> dict[int, tuple]:
+    """Per patient, what changes when a review is recorded or marked entered in error: a review
+    does not recompute the stored status, so Q5's items follow this stamp too (one query)."""
+    rows = RecommendationReview.objects.values("patient_id").annotate(
+        n=Count("pk"), last=Max("updated_at")
+    )
+    return {row["patient_id"]: (row["n"], row["last"]) for row in rows.order_by()}
+
+
+@dataclass(frozen=True)
+class QualityDashboard:
+    period: Period
+    as_of: date
+    rule_set: str
+    measures: list[quality.Measure]
+    trend: list[tuple[Period, list[quality.Measure]]]
+    reviews_recorded: bool
+    open: dict[str, list[quality.Item]]  # the not-met and pending items asked for (drill-down)
+
+    def measure(self, measure_id: str) -> quality.Measure:
+        return next(m for m in self.measures if m.id == measure_id)
+
+    def open_items(self, measure_id: str) -> list[quality.Item]:
+        """The not-met and pending items of the period: not met first, then by MRN and day."""
+        items = self.open[measure_id]
+        return sorted(items, key=lambda i: (i.outcome != quality.NOT_MET, i.key, i.day))
+
+
+def quality_dashboard(period: Period, as_of: date, listed: str | None = None) -> QualityDashboard:
+    """The period's measures and the trend of the 8 quarters up to it, evaluated at as_of;
+    ``listed``: a measure whose not-met and pending items are wanted (a drill-down)."""
+    rules = rule_settings()
+    quarters = trend_quarters(period)
+    q7_days = tuple(sorted({quality.q7_day(p.end, as_of) for p in (*quarters, period)}))
+    with _LOCK:  # one state of the items for the whole page
+        store = _items(as_of, rules, q7_days)
+        return QualityDashboard(
+            period=period,
+            as_of=as_of,
+            rule_set=str(rules.rule_set),
+            measures=store.measures(period.start, period.end, as_of),
+            trend=[(q, store.measures(q.start, q.end, as_of)) for q in quarters],
+            reviews_recorded=REVIEWS_RECORDED,
+            open={i: store.chosen(i, period.start, period.end, as_of) for i in quality.MEASURE_IDS},
+        )
+
+
+class _Store:
+    """One (evaluation date, rules, Q7 days)'s items, per patient id, with the stamp each was
+    computed from."""
+
+    def __init__(self):
+        self.items = quality.ItemStore()
+        self.stamps: dict[int, object] = {}
+        self.version: object = _NEVER
+        self.loads = 0  # full or partial loads of records (tests, the benchmark)
+
+
+_NEVER = object()
+_STORES: OrderedDict[tuple, _Store] = OrderedDict()
+_STORES_KEPT = 4  # evaluation dates x Q7 day sets kept per process
+_LOCK = threading.Lock()
+# Above this many changed patients, one load of every record is cheaper than a long IN list
+# (and SQLite limits the number of parameters of a statement).
+PARTIAL_LOAD_LIMIT = 500
+
+
+def _items(as_of: date, rules: monitoring.RuleSettings, q7_days: tuple[date, ...]):
+    """Every active patient's items, up to date with the database (see the module's text);
+    called under _LOCK."""
+    version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    key = (as_of, rules, q7_days)
+    store = _STORES.get(key)
+    if store is None:
+        store = _STORES[key] = _Store()
+        while len(_STORES) > _STORES_KEPT:
+            _STORES.popitem(last=False)
+    _STORES.move_to_end(key)
+    if store.version is _NEVER or store.version != version:
+        _bring_up_to_date(store, as_of, rules, q7_days)
+        store.version = version
+    return store.items
+
+
+def _bring_up_to_date(store: _Store, as_of, rules, q7_days) -> None:
+    reviewed = _review_stamps()
+    stamps = {
+        pk: (evaluated_at, reviewed.get(pk))
+        for pk, evaluated_at in active_patients().values_list(
+            "pk", "monitoring_status__evaluated_at"
+        )
+    }
+    for gone in store.stamps.keys() - stamps.keys():  # entered in error since
+        store.items.remove(gone)
+        del store.stamps[gone]
+    changed = [pk for pk, stamp in stamps.items() if store.stamps.get(pk, _NEVER) != stamp]
+    if not changed:
+        return
+    patients = active_patients()
+    if len(changed) <= PARTIAL_LOAD_LIMIT:
+        patients = patients.filter(pk__in=changed)
+    records = load_records(patients)
+    reviews = _reviews_for_quality(list(records))
+    store.loads += 1
+    wanted = set(changed)
+    for pk, record in records.items():
+        if pk not in wanted:
+            continue
+        items = quality.patient_items(record, as_of, rules, reviews.get(record.key, ()))
+        items += quality.q7_items(record, q7_days, rules)
+        store.items.replace(pk, items)
+        store.stamps[pk] = stamps[pk]
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _STORES.clear()
+
+
+def loads() -> int:
+    """How many times records were loaded for the dashboard, in every kept store."""
+    return sum(store.loads for store in _STORES.values())
+
+
+def patients_by_mrn(mrns) -> dict[str, Patient]:
+    """The listed patients, read fresh (names may change without a new key): one query."""
+    return {p.mrn: p for p in active_patients().filter(mrn__in=list(mrns))}
