@@ -177,6 +177,14 @@ ASSESSMENT_DUE_SOON_DAYS = env.int("ASSESSMENT_DUE_SOON_DAYS", default=14)
 # clinical-rules.md section 0, "Rule set": us_label (default) or eu_smpc, for trastuzumab.
 RULE_SET = env("RULE_SET", default="us_label")
 
+# FHIR (issue 15 items 2, 3): the identifier system of this hospital's MRNs (often an OID,
+# urn:oid:...), and the prefix of the tracker's own code systems and identifiers.
+FHIR_MRN_SYSTEM = env("FHIR_MRN_SYSTEM", default="urn:her2-tracker:mrn")
+FHIR_SYSTEM_BASE = env("FHIR_SYSTEM_BASE", default="urn:her2-tracker")
+# The largest FHIR request body and browser import file accepted (bytes).
+FHIR_MAX_BODY_BYTES = env.int("FHIR_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

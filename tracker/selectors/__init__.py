@@ -1,6 +1,7 @@
 """Every read the pages, commands and API need, with bounded queries (issue 10 item 1: one module
 per concern, re-exported so that `selectors.worklist(...)` reads as before)."""
 
+from .export import PatientExport, all_patient_exports, patient_exports
 from .history import ChangeEntry, patient_change_history, patient_views, record_name
 from .records import (
     EvaluatedPatient,
@@ -43,16 +44,19 @@ __all__ = [
     "ChangeEntry",
     "EvaluatedPatient",
     "HistoryEntry",
+    "PatientExport",
     "PatientHistory",
     "Timeline",
     "WorklistSection",
     "active_patients",
+    "all_patient_exports",
     "assessment_status_ranges",
     "bring_up_to_date",
     "evaluate_patients",
     "infusion_warnings",
     "load_records",
     "patient_change_history",
+    "patient_exports",
     "patient_history",
     "patient_timeline",
     "patient_views",
