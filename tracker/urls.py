@@ -25,6 +25,7 @@ app_name = "tracker"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("flags/", views.flag_help, name="flags"),
+    path("import/", views.data_import, name="import"),
     path("patients/", views.patient_list, name="patients"),
     path("patients/new/", views.patient_create, name="patient_create"),
     path("patients/<mrn:mrn>/", views.patient_timeline, name="patient"),

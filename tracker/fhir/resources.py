@@ -247,7 +247,8 @@ def patient_resources(export: PatientExport) -> list[dict]:
     resources = [patient_resource(patient)]
     resources += [infusion_resource(i, patient) for i in export.infusions]
     resources += [lvef_resource(m, patient) for m in export.lvef]
-    resources += [cotreatment_resource(t, patient, export.status.as_of) for t in export.cotreatments]
+    as_of = export.status.as_of
+    resources += [cotreatment_resource(t, patient, as_of) for t in export.cotreatments]
     resources += flag_resources(export.status, patient)
     request = next_assessment_resource(export.status, patient)
     if request is not None:

@@ -2,6 +2,7 @@
 through services, render templates. Re-exported for tracker/urls.py."""
 
 from .help import flag_help
+from .imports import data_import
 from .patients import patient_create, patient_edit, patient_list
 from .records import KINDS, record_create, record_edit, record_entered_in_error
 from .timeline import patient_audit, patient_timeline
@@ -9,6 +10,7 @@ from .worklist import worklist
 
 __all__ = [
     "KINDS",
+    "data_import",
     "flag_help",
     "patient_audit",
     "patient_create",
