@@ -184,6 +184,8 @@ FHIR_SYSTEM_BASE = env("FHIR_SYSTEM_BASE", default="urn:her2-tracker")
 # The largest FHIR request body and browser import file accepted (bytes).
 FHIR_MAX_BODY_BYTES = env.int("FHIR_MAX_BODY_BYTES", default=2 * 1024 * 1024)
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+# Where a checked browser upload waits for its confirmation ("": the system's temporary folder).
+IMPORT_STAGING_DIR = env("IMPORT_STAGING_DIR", default="")
 
 LOGGING = {
     "version": 1,

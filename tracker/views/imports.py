@@ -31,7 +31,7 @@ TOKEN_MAX_AGE = 3600
 
 
 def _staging() -> Path:
-    folder = Path(getattr(settings, "IMPORT_STAGING_DIR", "") or tempfile.gettempdir())
+    folder = Path(settings.IMPORT_STAGING_DIR or tempfile.gettempdir())
     folder = folder / "tracker-imports"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
