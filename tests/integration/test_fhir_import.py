@@ -325,3 +325,33 @@ def test_bundle_of_another_type(cardiology_client, patient):
 
 def test_empty_transaction(cardiology_client, patient):
     _refused(_post(cardiology_client, transaction()), 422, "Bundle.entry", "empty")
+
+
+# --- hostile input: 4xx, never a 500 ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"resourceType": "Observation", "status": "final\\u0000"}',
+        '{"resourceType": "Observation", "valueQuantity": {"value": 1e400}}',
+        "[" * 5000 + "]" * 5000,
+        "[]",
+        '"Observation"',
+        '{"resourceType": "Bundle", "type": "transaction", "entry": [1, "x", null]}',
+        '{"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": []}]}',
+    ],
+)
+def test_hostile_bodies_are_refused_with_an_outcome(cardiology_client, patient, body):
+    response = cardiology_client.post(URL, body, content_type="application/fhir+json")
+    assert 400 <= response.status_code < 500, response.content
+    assert response.json()["resourceType"] == "OperationOutcome"
+    assert LvefMeasurement.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", ["1e400", "NaN", "55.55", "-0"])
+def test_odd_numbers(cardiology_client, patient, value):
+    body = json.dumps(observation()).replace('"value": 55,', f'"value": {value},')
+    response = cardiology_client.post(URL, body, content_type="application/fhir+json")
+    assert 400 <= response.status_code < 500, response.content
+    assert LvefMeasurement.objects.count() == 0

@@ -325,9 +325,10 @@ def save(parsed: ParsedLvef, *, actor) -> tuple[LvefMeasurement, bool]:
             **parsed.fields,
         )
     except ValidationError as exc:
+        by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
         issues = [
             Issue(_field_expression(parsed, name), " ".join(messages), "business-rule")
-            for name, messages in exc.message_dict.items()
+            for name, messages in by_field.items()
         ]
         raise Refused(issues) from None
 

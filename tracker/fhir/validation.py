@@ -39,6 +39,9 @@ def problems(resource, path: str | None = None) -> list[tuple[str, str]]:
         model.parse_obj(resource)
     except ValidationError as exc:
         return [(_expression(path, e["loc"]), e["msg"]) for e in exc.errors()]
+    except (AttributeError, TypeError, ValueError, RecursionError) as exc:
+        # fhir.resources 6 fails this way on some shapes (a list where an object belongs).
+        return [(path, f"is not a valid {kind} ({type(exc).__name__})")]
     return []
 
 

@@ -110,9 +110,13 @@ def _body(request):
         limit = settings.FHIR_MAX_BODY_BYTES // 1024
         return None, _refusal("too-costly", f"The body is larger than {limit:,} KB.", 413)
     try:
-        return json.loads(request.body.decode("utf-8")), None
-    except (UnicodeDecodeError, ValueError) as exc:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return None, _refusal("structure", f"The body is not JSON: {exc}", 400)
+    # No database stores a NUL character in text (json.dumps writes it as \u0000).
+    if "\\u0000" in json.dumps(body):
+        return None, _refusal("structure", "The body contains a NUL character.", 400)
+    return body, None
 
 
 @login_not_required
