@@ -18,12 +18,14 @@ $(VENV)/.installed: requirements-dev.lock | $(BIN)/python
 	touch $@
 
 # Regenerate the lock files after editing requirements*.txt (needs network access to the index).
+# --no-strip-extras: a dependency's extra (fhir.resources needs pydantic[email]) must be pinned
+# with it, or pip's --require-hashes refuses the install.
 lock: setup
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/python -m uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
-	  --no-header requirements.txt -o requirements.lock
+	  --no-header --no-strip-extras requirements.txt -o requirements.lock
 	$(BIN)/python -m uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
-	  --no-header requirements-dev.txt -o requirements-dev.lock
+	  --no-header --no-strip-extras requirements-dev.txt -o requirements-dev.lock
 
 setup: $(VENV)/.installed
 

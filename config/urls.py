@@ -26,5 +26,6 @@ urlpatterns = [
     # The admin's own password change too: its old-password guesses count towards the lock-out.
     path("admin/password_change/", accounts.PasswordChangeView.as_view()),
     path("admin/", admin.site.urls),
+    path("api/fhir/", include("tracker.fhir.urls")),
     path("", include("tracker.urls")),
 ]

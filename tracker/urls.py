@@ -26,6 +26,7 @@ urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("flags/", views.flag_help, name="flags"),
     path("chair/", views.chair, name="chair"),
+    path("import/", views.data_import, name="import"),
     path("patients/", views.patient_list, name="patients"),
     path("quality/", views.quality, name="quality"),
     path("quality/<str:measure>/", views.quality_list, name="quality_list"),

@@ -183,6 +183,16 @@ SCAN_BOOKING_DAYS = env.int("SCAN_BOOKING_DAYS", default=5)
 CLINIC_NAME = env("CLINIC_NAME", default="Oncology Day Unit")
 CLINIC_TELEPHONE = env("CLINIC_TELEPHONE", default="0100 000 0000")
 
+# FHIR (issue 15 items 2, 3): the identifier system of this hospital's MRNs (often an OID,
+# urn:oid:...), and the prefix of the tracker's own code systems and identifiers.
+FHIR_MRN_SYSTEM = env("FHIR_MRN_SYSTEM", default="urn:her2-tracker:mrn")
+FHIR_SYSTEM_BASE = env("FHIR_SYSTEM_BASE", default="urn:her2-tracker")
+# The largest FHIR request body and browser import file accepted (bytes).
+FHIR_MAX_BODY_BYTES = env.int("FHIR_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+# Where a checked browser upload waits for its confirmation ("": the system's temporary folder).
+IMPORT_STAGING_DIR = env("IMPORT_STAGING_DIR", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -13,7 +13,8 @@ other tests cover them:
   tests/security/test_sessions.py;
 - static files (`django.views.static`, only when DEBUG serves them): no patient data;
 - the health checks `healthz` and `readyz`: public by design, no patient data;
-  tests/integration/test_health.py.
+  tests/integration/test_health.py;
+- the FHIR API under `api/fhir/`: 401/403 as OperationOutcomes, tests/security/test_fhir_roles.py.
 """
 
 import re
@@ -301,6 +302,8 @@ ENDPOINTS = {
         ContactLog,
     ),
     "end_hold_form": ("get", "/patients/A1001/holds/{hold}/end/", None, ("oncologist",), None),
+    # Issue 15 item 4: administrators only (and an account given import_data by hand).
+    "import": ("get", "/import/", None, (), None),
     "admin": ("get", "/admin/", None, (), None),
     "admin_lvef": ("get", "/admin/tracker/lvefmeasurement/", None, (), None),
 }
@@ -314,6 +317,7 @@ SHOWS = {
     "edit_review_form": 'name="decision"',
     "edit_contact_form": 'name="outcome"',
     "end_hold_form": 'name="end"',
+    "import": "Import patients from a file",
     "flags": "LVEF_HOLD_CRITERIA",
     "chair": "chair-rule",
     "quality": 'data-measure="Q7"',
@@ -433,6 +437,9 @@ SKIPPED_ROUTES = (
     "admin/",  # admin/password_change/: the account pages' password change
     "healthz",  # public health checks, no patient data: tests/integration/test_health.py
     "readyz",
+    # The FHIR API answers 401/403 OperationOutcomes, not a redirect to the log-in page:
+    # tests/security/test_fhir_roles.py.
+    "api/fhir/",
 )
 SKIPPED_VIEW_MODULES = ("django.views.static",)  # static files, no patient data
 

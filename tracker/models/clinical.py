@@ -73,6 +73,8 @@ class Patient(ClinicalRecord):
 
     class Meta:
         ordering = ["mrn"]
+        # Issue 15 item 4: the browser import; administrators (superusers) hold it implicitly.
+        permissions = [("import_data", "Can import patient files (interchange format)")]
         constraints = [
             models.CheckConstraint(condition=~Q(mrn=""), name="patient_mrn_not_empty"),
             models.UniqueConstraint(fields=["mrn_key"], name="patient_mrn_key_unique"),
@@ -301,6 +303,10 @@ class LvefMeasurement(ClinicalRecord):
         validators=[Between(-40, 0)],
         help_text="Global longitudinal strain, a negative percentage (e.g. -19.5).",
     )
+    # The sender's identifier of an LVEF imported as a FHIR Observation (issue 15 item 3): a
+    # repeated POST of the same Observation finds this record instead of adding another.
+    source_system = models.CharField(max_length=255, null=True, blank=True, editable=False)
+    source_value = models.CharField(max_length=255, null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -319,6 +325,20 @@ class LvefMeasurement(ClinicalRecord):
             ),
             ClinicalRecord.entered_in_error_constraint("lvef_entered_in_error_complete"),
             *_plausible_dates("lvef", "date"),
+            models.CheckConstraint(
+                condition=Q(source_system__isnull=True, source_value__isnull=True)
+                | (
+                    Q(source_system__isnull=False, source_value__isnull=False)
+                    & ~Q(source_system="")
+                    & ~Q(source_value="")
+                ),
+                name="lvef_source_identifier_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["source_system", "source_value"],
+                condition=Q(source_value__isnull=False),
+                name="lvef_source_identifier_unique",
+            ),
         ]
         indexes = [models.Index(fields=["patient", "date"])]
 

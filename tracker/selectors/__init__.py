@@ -1,6 +1,7 @@
 """Every read the pages, commands and API need, with bounded queries (issue 10 item 1: one module
 per concern, re-exported so that `selectors.worklist(...)` reads as before)."""
 
+from .export import PatientExport, all_patient_exports, patient_exports
 from .history import (
     ChangeEntry,
     ChangeGroup,
@@ -69,6 +70,7 @@ __all__ = [
     "ChangeEntry",
     "EvaluatedPatient",
     "HistoryEntry",
+    "PatientExport",
     "PatientHistory",
     "Timeline",
     "MonitoringPlan",
@@ -86,6 +88,7 @@ __all__ = [
     "worklist_review_words",
     "worklist_work_state",
     "active_patients",
+    "all_patient_exports",
     "assessment_status_ranges",
     "bring_up_to_date",
     "evaluate_patients",
@@ -95,6 +98,7 @@ __all__ = [
     "ChangeGroup",
     "group_by_course",
     "record_type_choices",
+    "patient_exports",
     "patient_history",
     "patient_stored_row",
     "patient_timeline",

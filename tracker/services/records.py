@@ -199,6 +199,30 @@ def lvef_create(*, actor, patient, **fields) -> LvefMeasurement:
 
 
 @transaction.atomic
+def lvef_import(
+    *, actor, patient, source_system: str, source_value: str, **fields
+) -> tuple[LvefMeasurement, bool]:
+    """An LVEF sent by another system under its identifier (issue 15 item 3, FHIR import):
+    created as by lvef_create, or, when that identifier was imported before, the record it
+    created (False: nothing written), so that a repeated send adds nothing. Under the patient's
+    lock, so two sends of one Observation for one patient cannot both create it."""
+    lock_patients(patient.pk)
+    existing = LvefMeasurement.objects.filter(
+        source_system=source_system, source_value=source_value
+    ).first()
+    if existing is not None:
+        if existing.patient_id != patient.pk:
+            raise ValidationError(
+                {"source_value": ["this identifier was already used for another patient's LVEF"]}
+            )
+        return existing, False
+    record = LvefMeasurement(
+        patient=patient, source_system=source_system, source_value=source_value, **fields
+    )
+    return _save(record, actor=actor), True
+
+
+@transaction.atomic
 def cotreatment_create(*, actor, patient, **fields) -> CoTreatment:
     lock_patients(patient.pk)
     return _save(CoTreatment(patient=patient, **fields), actor=actor)

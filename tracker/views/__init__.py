@@ -3,6 +3,7 @@ through services, render templates. Re-exported for tracker/urls.py."""
 
 from .chair import chair
 from .help import flag_help
+from .imports import data_import
 from .patients import patient_create, patient_edit, patient_list
 from .quality_page import quality, quality_list
 from .records import KINDS, record_create, record_edit, record_entered_in_error
@@ -19,6 +20,7 @@ from .worklist import worklist
 __all__ = [
     "KINDS",
     "chair",
+    "data_import",
     "flag_help",
     "hold_end",
     "patient_letter",
