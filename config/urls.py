@@ -26,5 +26,7 @@ urlpatterns = [
     # The admin's own password change too: its old-password guesses count towards the lock-out.
     path("admin/password_change/", accounts.PasswordChangeView.as_view()),
     path("admin/", admin.site.urls),
+    # The REST API (issue 15): tracker/api/, its schema at /api/v1/openapi.json.
+    path("api/v1/", include("tracker.api.urls")),
     path("", include("tracker.urls")),
 ]
