@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, JsonResponse
 from django.utils.html import strip_tags
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -99,6 +100,7 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # no session write happens here; a 403 CSRF page would be HTML
 def not_found(request, *args, **kwargs):
     """Any other address under /api/v1/: JSON, not the HTML 404 page."""
     return JsonResponse(

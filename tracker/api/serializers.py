@@ -91,6 +91,15 @@ class RecordSerializer(Strict, serializers.ModelSerializer):
             kwargs = {k: kwargs[k] for k in ("label", "help_text", "required") if k in kwargs}
         return cls, kwargs
 
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        # DRF drops allow_blank from read-only fields, and the schema would then promise a
+        # value where a record may hold "" (an open course's end_reason).
+        blank = kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True
+        return kwargs
+
 
 def _users():
     return {

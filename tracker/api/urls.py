@@ -51,4 +51,4 @@ for kind, (listed, detail, error) in views.RECORD_VIEWS.items():
             name=f"{kind}_entered_in_error",
         ),
     ]
-urlpatterns.append(re_path(r"^.*$", _open(not_found), name="not_found"))
+urlpatterns.append(re_path(r"^[\s\S]*$", _open(not_found), name="not_found"))
