@@ -198,11 +198,13 @@ def test_infusion_create_and_update(clinic, api, nurse):
         "duration_minutes": 90,
         "loading_dose": True,
     }
+    # Not a loading dose two months after the last one: D1 warns, confirm as on the form.
+    response = client.post(url, {**body, "loading_dose": False})
+    assert response.status_code == 400, response.json()
+    assert any("D1" in e["message"] for e in response.json()["errors"])
+    assert all(e["path"] == "confirm_warnings" for e in response.json()["errors"])
+    assert Infusion.objects.filter(course=course).count() == 1
     response = client.post(url, body)
-    if response.status_code == 400:  # a warning to confirm, as on the form
-        assert all(e["path"] == "confirm_warnings" for e in response.json()["errors"])
-        assert Infusion.objects.filter(course=course).count() == 1
-        response = client.post(url, {**body, "confirm_warnings": True})
     assert response.status_code == 201, response.json()
     created = response.json()
     assert created["course"] == course.pk and created["dose_mg"] == 480.0
@@ -332,11 +334,11 @@ def test_monitoring_report_as_of(clinic, nurse_api):
 
 def test_monitoring_report_rule_set(clinic, nurse_api):
     for rule_set in ("us_label", "eu_smpc"):
-        response = nurse_api.get(f"{V1}/reports/monitoring/?rule_set={rule_set}")
-        if response.status_code == 400:
-            assert "query.rule_set" in [e["path"] for e in response.json()["errors"]]
-            continue
-        assert response.json()["rule_set"] == rule_set
+        body = nurse_api.get(f"{V1}/reports/monitoring/?rule_set={rule_set}").json()
+        assert body["rule_set"] == rule_set
+    bad = nurse_api.get(f"{V1}/reports/monitoring/?rule_set=mine")
+    assert bad.status_code == 400
+    assert [e["path"] for e in bad.json()["errors"]] == ["query.rule_set"]
 
 
 def test_quality_report(clinic, nurse_api):
