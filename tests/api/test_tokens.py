@@ -153,3 +153,41 @@ def test_last_used_is_recorded_at_most_once_a_minute(client, nurse):
     _get(client, token)
     row.refresh_from_db()
     assert row.last_used_at > stale
+
+
+@pytest.mark.django_db
+def test_the_browser_session_works_and_its_writes_need_csrf(nurse):
+    from django.test import Client
+
+    from tests.factories import PatientFactory
+
+    PatientFactory(mrn="A0001")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(nurse)
+    assert browser.get(PATIENTS).status_code == 200
+    body = '{"date": "2026-03-01", "value": 55, "modality": "echo"}'
+    url = "/api/v1/patients/A0001/lvef/"
+    refused = browser.post(url, body, content_type="application/json")
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["detail"]
+    browser.get("/")  # a page sets the CSRF cookie
+    csrf = browser.cookies["csrftoken"].value
+    accepted = browser.post(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    assert accepted.status_code == 201, accepted.json()
+
+
+@pytest.mark.django_db
+def test_a_token_request_needs_no_csrf(nurse):
+    from django.test import Client
+
+    from tests.factories import PatientFactory
+
+    PatientFactory(mrn="A0001")
+    _, token = ApiToken.issue(user=nurse, name="echo")
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/v1/patients/A0001/lvef/",
+        '{"date": "2026-03-01", "value": 55, "modality": "echo"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 201, response.json()
