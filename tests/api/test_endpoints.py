@@ -355,3 +355,38 @@ def test_quality_report(clinic, nurse_api):
     assert {"query.from", "query.to"} <= {e["path"] for e in missing.json()["errors"]}
     backwards = nurse_api.get(f"{V1}/reports/quality/?from=2026-06-01&to=2026-01-01")
     assert [e["path"] for e in backwards.json()["errors"]] == ["query.from"]
+
+
+def test_patient_create_and_stale_update(clinic, api):
+    client = api("oncologist")
+    response = client.post(
+        f"{V1}/patients/",
+        {"mrn": "E0005", "given_name": "Eve", "family_name": "Elm",
+         "date_of_birth": "1970-05-06", "sex": "female"},
+    )  # fmt: skip
+    assert response.status_code == 201, response.json()
+    assert response["Location"] == f"{V1}/patients/E0005/"
+    created = response.json()
+    assert AuditEvent.objects.filter(action="record_created", patient__mrn="E0005").exists()
+    assert MonitoringStatus.objects.filter(patient__mrn="E0005", phase="no_course").exists()
+    duplicate = client.post(
+        f"{V1}/patients/",
+        {"mrn": "E0005", "given_name": "Eve", "family_name": "Elm",
+         "date_of_birth": "1970-05-06", "sex": "female"},
+    )  # fmt: skip
+    assert duplicate.status_code == 400
+    assert "mrn" in [e["path"] for e in duplicate.json()["errors"]]
+    url = response["Location"]
+    ok = client.patch(url, {"notes": "prefers mornings", "updated_at": created["updated_at"]})
+    assert ok.status_code == 200 and ok.json()["notes"] == "prefers mornings"
+    stale = client.patch(url, {"notes": "overwritten", "updated_at": created["updated_at"]})
+    assert stale.status_code == 409
+    missing = client.patch(url, {"notes": "no version"})
+    assert missing.status_code == 400
+    assert [e["path"] for e in missing.json()["errors"]] == ["updated_at"]
+
+
+def test_a_record_of_another_patient_is_not_found(clinic, nurse_api):
+    row = LvefMeasurement.objects.get(patient=clinic["a"])
+    assert nurse_api.get(f"{V1}/patients/B0002/lvef/{row.pk}/").status_code == 404
+    assert nurse_api.get(f"{V1}/patients/A0001/lvef/{row.pk}/").status_code == 200
