@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.factories import PatientFactory
+from tests.factories import LvefFactory, PatientFactory
 from tracker import services
 from tracker.models import ApiToken
 
@@ -62,7 +62,7 @@ def parse(command: str) -> dict:
 
 def test_the_readme_has_curl_examples():
     commands = curl_commands()
-    assert len(commands) >= 3
+    assert len(commands) >= 4
     methods = {parse(c)["method"] for c in commands}
     assert {"GET", "POST"} <= methods
 
@@ -70,10 +70,11 @@ def test_the_readme_has_curl_examples():
 @pytest.mark.django_db
 @pytest.mark.parametrize("command", curl_commands())
 def test_each_readme_curl_example_succeeds(client, nurse, command):
-    PatientFactory(mrn="D1001")  # the demo patient the examples name
+    patient = PatientFactory(mrn="D1001")  # the demo patient the examples name
+    lvef = LvefFactory(patient=patient)  # the examples' $ID
     services.status_refresh()
     _, token = ApiToken.issue(user=nurse, name="readme")
-    request = parse(command.replace("$TOKEN", token))
+    request = parse(command.replace("$TOKEN", token).replace("$ID", str(lvef.pk)))
     url = urlsplit(request["url"])
     assert url.scheme in ("http", "https") and url.path.startswith("/api/v1/")
     headers = {
