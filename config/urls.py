@@ -27,5 +27,7 @@ urlpatterns = [
     path("admin/password_change/", accounts.PasswordChangeView.as_view()),
     path("admin/", admin.site.urls),
     path("api/fhir/", include("tracker.fhir.urls")),
+    # The REST API (issue 15): tracker/api/, its schema at /api/v1/openapi.json.
+    path("api/v1/", include("tracker.api.urls")),
     path("", include("tracker.urls")),
 ]

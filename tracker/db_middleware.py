@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 from django.db import DatabaseError, DataError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("tracker.database")
@@ -29,6 +29,16 @@ def is_busy(exc: DatabaseError) -> bool:
     if sqlstate:
         return sqlstate in BUSY_SQLSTATES
     return any(text in str(exc).lower() for text in SQLITE_BUSY_MESSAGES)
+
+
+# The REST API (tracker/api/) answers in JSON, also when these middlewares answer for it.
+API_PREFIX = "/api/"
+
+
+def _api_error(status: int, detail: str) -> JsonResponse:
+    response = JsonResponse({"status": status, "detail": detail, "errors": []}, status=status)
+    response._has_been_logged = True
+    return response
 
 
 def _page(template: str, status: int, **context) -> HttpResponse:
@@ -69,7 +79,23 @@ class _Outage:
 outage = _Outage()
 
 
+API_DATABASE_ERRORS = {
+    503: "The database is busy or unavailable; try again later. Nothing was saved.",
+    400: "The request contains a value the database cannot store. Nothing was saved.",
+}
+
+
 def database_error_response(request, exc: DatabaseError) -> HttpResponse | None:
+    response = _database_error_page(request, exc)
+    if response is None or not request.path_info.startswith(API_PREFIX):
+        return response
+    json = _api_error(response.status_code, API_DATABASE_ERRORS[response.status_code])
+    if response.has_header("Retry-After"):
+        json["Retry-After"] = response["Retry-After"]
+    return json
+
+
+def _database_error_page(request, exc: DatabaseError) -> HttpResponse | None:
     if isinstance(exc, OperationalError) and is_busy(exc):
         logger.warning("The database was busy for %s %s: %s", request.method, request.path, exc)
         response = _page("busy.html", 503, retry_after=RETRY_AFTER_SECONDS)
@@ -142,6 +168,12 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         where = _nul_in_request(request)
+        if where and request.path_info.startswith(API_PREFIX):
+            return _api_error(
+                400,
+                f"The {where} of this request contains a NUL character (%00), which is "
+                "never valid here.",
+            )
         if where:
             return _page(
                 "bad_input.html",

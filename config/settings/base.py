@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from the project (no CDN)
     "tracker",
 ]
 
@@ -170,6 +173,40 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     },
+}
+
+# The REST API (issue 15, tracker/api/): JSON only, API tokens or the browser's session (with
+# CSRF), the roles' model permissions, errors as {"errors": [{"path", "message"}]}.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.api.auth.ApiTokenAuthentication",
+        # The browser's login; writes need the CSRF token, as the pages' forms do.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.ClinicStaff"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Numbers as JSON numbers (62.5), as in the report and the import.
+    "COERCE_DECIMAL_TO_STRING": False,
+    "DATE_FORMAT": "iso-8601",
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HER2 cardiac monitoring tracker API",
+    "DESCRIPTION": "Patients, their clinical records, the worklist and the reports. "
+    "Authenticate with `Authorization: Bearer <token>` (a token an administrator created in "
+    'the admin) or the browser\'s session. Errors: `{"detail", "errors": [{"path", '
+    '"message"}]}`.',
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 # Clinical thresholds an institution may change (clinical-rules.md: LLN; S6 due-soon window).

@@ -3,6 +3,7 @@
 working. Clinical records are never deleted: they are marked entered in error, with who, when and
 why."""
 
+from .api import ApiToken
 from .audit import AUDIT_ACTIONS, AuditEvent
 from .base import Audited, ClinicalRecord, User
 from .clinical import (
@@ -53,6 +54,7 @@ __all__ = [
     "REACTION_CHOICES",
     "SCHEDULE_CHOICES",
     "SEX_CHOICES",
+    "ApiToken",
     "AuditEvent",
     "Audited",
     "ClinicalDecimalField",

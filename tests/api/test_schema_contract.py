@@ -1,0 +1,100 @@
+"""Contract tests (issue 15 item 5): schemathesis generates requests from the OpenAPI schema at
+/api/v1/openapi.json (hypothesis: valid and invalid bodies and parameters) for every operation,
+sends each as every persona (administrator and the four roles, by API token) through the WSGI
+application, and checks that no response is a server error and every response (its status,
+content type and body) matches the schema. Each generated case is sent twice per persona: as
+generated (mostly unknown patients: 404) and aimed at a real patient and record, so that the
+bodies reach the services. Examples are bounded (CONTRACT_EXAMPLES, default 12 per operation)
+so that the module runs in a few minutes on two cores; raise it for a deeper run."""
+
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.api.conftest import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("CONTRACT_EXAMPLES", "12"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def world(db, api):
+    """A patient with one record of every kind, and a token per persona."""
+    from tests.factories import (
+        CoTreatmentFactory,
+        CourseFactory,
+        HoldFactory,
+        InfusionFactory,
+        LvefFactory,
+        PatientFactory,
+    )
+
+    patient = PatientFactory(mrn="A1001")
+    course = CourseFactory(patient=patient)
+    records = {
+        "courses": course.pk,
+        "infusions": InfusionFactory(course=course).pk,
+        "holds": HoldFactory(course=course).pk,
+        "lvef": LvefFactory(patient=patient).pk,
+        "cotreatments": CoTreatmentFactory(patient=patient).pk,
+    }
+    tokens = {persona: api(persona).token for persona in PERSONAS}
+    return {"records": records, "tokens": tokens, "course": course.pk}
+
+
+def _aimed(case, world):
+    """The same case aimed at the real patient (and the record of its kind, and its course)."""
+    params = case.path_parameters or {}
+    if "mrn" in params:
+        params["mrn"] = "A1001"
+    if "id" in params:
+        kind = case.path.split("{mrn}/")[1].split("/")[0]
+        params["id"] = world["records"][kind]
+    if isinstance(case.body, dict) and "course" in case.body:
+        case.body["course"] = world["course"]
+    return case
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    database=None,
+)
+def test_every_operation_as_every_persona(case, world):
+    for persona in PERSONAS:
+        headers = {"Authorization": f"Bearer {world['tokens'][persona]}"}
+        case.call_and_validate(headers=headers, checks=CHECKS)
+    _aimed(case, world)
+    for persona in PERSONAS:
+        headers = {"Authorization": f"Bearer {world['tokens'][persona]}"}
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+@schema.parametrize()
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_without_a_token_every_operation_answers_401_json(case, world):
+    _aimed(case, world)  # a real patient and record: the 401 is not a 404 in disguise
+    response = case.call_and_validate(checks=CHECKS)
+    if case.path not in ("/api/v1/openapi.json", "/api/v1/docs/"):
+        assert response.status_code == 401
