@@ -69,8 +69,8 @@ def test_patient_list_rows_carry_the_stored_status(clinic, nurse_api):
     [
         ("phase=no_course", ["B0002"]),
         ("phase=active", ["A0001", "C0003"]),
-        ("section=reload_dose_due", ["A0001"]),
-        ("section=baseline_missing", ["C0003"]),
+        ("section=dose", ["A0001"]),
+        ("section=check_record", ["B0002", "C0003"]),
         ("q=birch", ["B0002"]),
         ("q=A0001", ["A0001"]),
         ("assessment_status=not_required", ["B0002"]),
@@ -298,11 +298,13 @@ def test_worklist_sections(clinic, nurse_api):
     body = nurse_api.get(f"{V1}/worklist/").json()
     assert body["as_of"] == TODAY.isoformat() and body["total"] == 3
     sections = {s["key"]: s for s in body["sections"]}
-    assert list(sections)[:2] == ["overdue", "due_soon"]  # most urgent first
-    assert [p["mrn"] for p in sections["reload_dose_due"]["patients"]] == ["A0001"]
-    assert sections["reload_dose_due"]["count"] == 1
-    assert "D1" in sections["reload_dose_due"]["description"]
-    assert [p["mrn"] for p in sections["baseline_missing"]["patients"]] == ["C0003"]
+    assert list(sections)[:2] == ["book_scan", "chase"]  # the worklist's order of actions
+    assert [p["mrn"] for p in sections["dose"]["patients"]] == ["A0001"]
+    assert sections["dose"]["count"] == 1
+    assert "D1" in sections["dose"]["description"]
+    check = sections["check_record"]["patients"]
+    assert [p["mrn"] for p in check] == ["B0002", "C0003"]  # no course; no baseline (B2)
+    assert all(p["reason"] for p in check)
     assert AuditEvent.objects.filter(action="worklist_view", detail__startswith="API").exists()
 
 
@@ -312,8 +314,8 @@ def test_worklist_limit_keeps_the_count(clinic, nurse_api):
         InfusionFactory(course=CourseFactory(patient=c, planned_start=ago(5)), date=ago(5))
     services.status_refresh()
     body = nurse_api.get(f"{V1}/worklist/?limit=2").json()
-    section = next(s for s in body["sections"] if s["key"] == "baseline_missing")
-    assert section["count"] == 4 and len(section["patients"]) == 2
+    section = next(s for s in body["sections"] if s["key"] == "check_record")
+    assert section["count"] == 5 and len(section["patients"]) == 2
     assert nurse_api.get(f"{V1}/worklist/?limit=0").status_code == 400
 
 

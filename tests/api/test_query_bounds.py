@@ -16,7 +16,7 @@ TODAY = timezone.localdate()
 ENDPOINTS = {
     "patients": ("/api/v1/patients/", 7),
     "patients_page_2": ("/api/v1/patients/?limit=20&after=S0000005", 7),
-    "patients_filtered": ("/api/v1/patients/?section=high_risk&phase=active", 7),
+    "patients_filtered": ("/api/v1/patients/?section=dose&phase=active", 7),
     "patients_search": ("/api/v1/patients/?q=S00", 7),
     # + the worklist's counts and section rows, cached until a write (the request after the
     # import always misses)

@@ -67,7 +67,10 @@ def _patient(mrn) -> Patient:
 
 
 def _row(row) -> dict:
-    """A stored or fresh evaluation as a list row: the report's keys and the names."""
+    """A stored or fresh evaluation as a list row: the report's keys and the names (a worklist
+    row carries its patient's evaluation, with the reason and the state of the work)."""
+    if isinstance(row, selectors.WorklistRow):
+        return {**_row(row.patient), "reason": row.reason, "work": row.state}
     return {
         **monitoring.status_to_report(row.status, row.mrn),
         "given_name": row.given_name,
@@ -316,7 +319,9 @@ def record_views(record_type: rt.RecordType):
             if record_type is rt.INFUSION and not confirmed:
                 warnings = selectors.infusion_warnings(owner["course"], data)
                 if warnings:
-                    raise _Invalid([{"path": "confirm_warnings", "message": w} for w in warnings])
+                    raise _Invalid(
+                        [{"path": "confirm_warnings", "message": w.text} for w in warnings]
+                    )
             saved = _save(lambda: record_type.create(actor=request.user, **owner, **data))
             saved = record_of(patient, saved.pk)
             location = reverse(f"api:{record_type.kind}", args=[patient.mrn, saved.pk])

@@ -75,9 +75,16 @@ def _csrf_failure(request) -> str | None:
 
 
 def authenticate(request):
-    """(user, by_token) of the request, or (None, False). THE HOOK for the API's tokens: when
-    tracker.api.auth exists, call ``authenticate_api_token(request)`` first and return
-    ``(user, True)`` for a valid token (an invalid one: (None, True))."""
+    """(user, by_token) of the request, or (None, False). An API token (tracker.api.auth, issue
+    15: hashed, revocable) comes first; an invalid one is refused, never a fall-back to the
+    session: (None, True). The token's user becomes the request's, so the audit names them."""
+    from tracker.api.auth import authenticate_api_token, token_from_header
+
+    if token_from_header(request) is not None:
+        user = authenticate_api_token(request)
+        if user is not None:
+            request.user = user
+        return user, True
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_active and user.is_staff:
         return user, False
