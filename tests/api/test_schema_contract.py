@@ -39,12 +39,15 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 def world(db, api):
     """A patient with one record of every kind, and a token per persona."""
     from tests.factories import (
+        ContactFactory,
         CoTreatmentFactory,
         CourseFactory,
         HoldFactory,
         InfusionFactory,
         LvefFactory,
         PatientFactory,
+        ReviewFactory,
+        ScanRequestFactory,
     )
 
     patient = PatientFactory(mrn="A1001")
@@ -55,6 +58,10 @@ def world(db, api):
         "holds": HoldFactory(course=course).pk,
         "lvef": LvefFactory(patient=patient).pk,
         "cotreatments": CoTreatmentFactory(patient=patient).pk,
+        # Issue 12's follow-through records come through the registry too.
+        "scans": ScanRequestFactory(patient=patient).pk,
+        "reviews": ReviewFactory(patient=patient).pk,
+        "contacts": ContactFactory(patient=patient).pk,
     }
     tokens = {persona: api(persona).token for persona in PERSONAS}
     return {"records": records, "tokens": tokens, "course": course.pk}

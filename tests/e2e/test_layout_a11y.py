@@ -35,6 +35,17 @@ PAGES = [
     ("infusion-create", "/patients/D1030/courses/{course}/infusions/new/", "staff"),
     ("hold-create", "/patients/D1030/courses/{course}/holds/new/", "staff"),
     ("password-change", "/accounts/password_change/", "staff"),
+    # Issue 12: the chair list and the follow-through records.
+    ("chair", "/chair/", "staff"),
+    ("scan-request-create", "/patients/D1030/scans/new/", "staff"),
+    ("contact-create", "/patients/D1030/contacts/new/", "staff"),
+    ("letter", "/patients/D1030/letter/", "staff"),
+    # Issue 14: the quality dashboard and a drill-down.
+    ("quality", "/quality/", "staff"),
+    ("quality-list", "/quality/Q1/", "staff"),
+    # Issue 15: the browser import.
+    ("import", "/import/", "admin"),
+    ("admin-scan-requests", "/admin/tracker/scanrequest/", "admin"),
     ("admin-index", "/admin/", "admin"),
     ("admin-patients", "/admin/tracker/patient/", "admin"),
     ("admin-patient", "/admin/tracker/patient/{patient_pk}/change/", "admin"),

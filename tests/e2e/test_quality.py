@@ -21,6 +21,9 @@ def test_quality_page_shows_every_measure_the_published_figures_the_trend_and_a_
 ):
     page = nurse_page
     page.set_viewport_size({"width": width, "height": 900})
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():  # the navbar collapses below 992 px (issue 13 item 1)
+        menu.click()
     page.get_by_role("link", name="Quality", exact=True).click()
     page.wait_for_url(f"{live_server.url}/quality/")
     expect(page).to_have_title("Quality · HER2 cardiac monitoring")
