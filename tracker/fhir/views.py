@@ -77,7 +77,8 @@ def _csrf_failure(request) -> str | None:
 def authenticate(request):
     """(user, by_token) of the request, or (None, False). An API token (tracker.api.auth's
     authenticate_api_token, issue 15: hashed, revocable) comes first; an invalid one is refused,
-    never a fall-back to the session: (None, True). The token's user becomes the request's, so the audit names them."""
+    never a fall-back to the session: (None, True). The token's user becomes the request's, so
+    the audit names them."""
     from tracker.api.auth import authenticate_api_token, token_from_header
 
     if token_from_header(request) is not None:
