@@ -12,12 +12,9 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from tracker.models import Infusion, RecommendationReview, TreatmentCourse
 from tracker.monitoring import PatientStatus
 from tracker.monitoring.chair import STATE_ORDER, ChairEntry, Weight, chair_entry, day_status
-from tracker.monitoring.vocabulary import HOLD_RECOMMENDATIONS, ChairState, Recommendation
+from tracker.monitoring.vocabulary import ChairState
 
 from .records import active_patients, load_records, rule_settings
-
-# The recommendations an oncologist reviews (issue 12 item 2).
-REVIEWED_RECOMMENDATIONS = (*HOLD_RECOMMENDATIONS, Recommendation.MAY_RESUME)
 
 
 def review_pending_ids(
