@@ -69,12 +69,11 @@ def cotreatment_risk(ctx: Context) -> CoTreatmentRisk:
 
         # C5: sum of dose x factor over the recorded doses; a missing dose is flagged apart and
         # does not make the risk high by itself (C7).
+        if any(a.cumulative_dose_mg_m2 is None for a in anthracyclines):
+            flags.append("ANTHRACYCLINE_DOSE_UNKNOWN")
         for anthracycline in anthracyclines:
             dose = anthracycline.cumulative_dose_mg_m2
-            if dose is None:
-                if "ANTHRACYCLINE_DOSE_UNKNOWN" not in flags:
-                    flags.append("ANTHRACYCLINE_DOSE_UNKNOWN")
-            else:
+            if dose is not None:
                 total += dose * DOXORUBICIN_EQUIVALENCE[anthracycline.drug]
         if total >= HIGH_CUMULATIVE_MG_M2:
             flags.append("HIGH_CUMULATIVE_ANTHRACYCLINE")

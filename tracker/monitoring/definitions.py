@@ -116,8 +116,7 @@ def _current(courses: list[Course], days_of: dict[int, list[date]], as_of: date)
 
 def build_context(record: PatientRecord, as_of: date, settings: RuleSettings) -> Context:
     courses = [c for c in record.courses if not c.entered_in_error]
-    if len(courses) > 1:
-        courses = [c for _, c in sorted(enumerate(courses), key=_course_key)]
+    courses = [c for _, c in sorted(enumerate(courses), key=_course_key)]
     days_of = {id(c): infusion_days(c, as_of) for c in courses}
     course = _current(courses, days_of, as_of)
 

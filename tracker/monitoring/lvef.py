@@ -61,8 +61,7 @@ def gls_declined(baseline: LvefMeasurement | None, latest: LvefMeasurement | Non
     if baseline is None or latest is None or baseline.gls is None or latest.gls is None:
         return False
     gls_b = abs(baseline.gls)
-    if gls_b == 0:
-        return False
+    # GLS_B = 0 gives no decline (L4) without a test of its own: the left side is then <= 0.
     return (gls_b - abs(latest.gls)) * 100 > GLS_DECLINE_PERCENT * gls_b
 
 

@@ -45,7 +45,7 @@ def _record_dates(record: PatientRecord):
 
 def stable_until(record: PatientRecord, ctx: Context, due: date | None) -> date | None:
     as_of = ctx.as_of
-    candidates = [d for d in _record_dates(record) if d > as_of]
+    candidates = list(_record_dates(record))  # those after as_of are kept below
     if due is not None:
         candidates.append(add_days(due, -ctx.settings.due_soon_days))
         candidates.append(add_days(due, 1))
