@@ -23,3 +23,41 @@ accesslog = "-"
 errorlog = "-"
 # Trust X-Forwarded-* only from the local reverse proxy.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# The quality dashboard's items are computed per worker and per day (tracker/selectors/
+# quality.py): compute them when a worker starts and again each new day, in the background,
+# rather than while the first reader of the day waits. QUALITY_WARM_UP=0 turns it off.
+QUALITY_WARM_UP = os.environ.get("QUALITY_WARM_UP", "1") != "0"
+WARM_UP_CHECK_SECONDS = 300
+
+
+def post_worker_init(worker):
+    if not QUALITY_WARM_UP:
+        return
+    import threading
+
+    threading.Thread(target=_warm_up_daily, args=(worker.log,), daemon=True).start()
+
+
+def _warm_up_daily(log):
+    import random
+    import time
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from tracker.selectors import quality
+
+    time.sleep(random.uniform(1, 10))  # noqa: S311 - workers started together do not all start at once
+    warmed = None
+    while True:
+        today = timezone.localdate()
+        if today != warmed:
+            try:
+                quality.warm_up(today)
+                warmed = today
+            except Exception:  # the page computes on demand instead: never end the worker
+                log.exception("quality dashboard warm-up failed")
+            finally:
+                connection.close()  # this thread's own; it sleeps for minutes
+        time.sleep(WARM_UP_CHECK_SECONDS)

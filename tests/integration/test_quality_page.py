@@ -426,3 +426,50 @@ def test_a_long_drill_down_is_shown_a_page_at_a_time_and_the_csv_has_all(client,
     assert second.count('data-outcome="not_met"') == 10 and 'data-mrn="N059"' in second
     header, *rows = rows_of(client.get("/quality/Q1/", {"format": "csv"}))
     assert len(rows) == 60
+
+
+def _figures(dashboard):
+    shown = [(m.id, m.denominator, m.numerator, list(m.not_met), list(m.pending)) for m in
+             dashboard.measures]  # fmt: skip
+    trend = [(q.code, [(m.id, m.denominator, m.numerator) for m in ms]) for q, ms in
+             dashboard.trend]  # fmt: skip
+    return shown, trend
+
+
+def test_another_quarter_adds_only_the_q7_of_its_new_days(clinic, monkeypatch):
+    """Issue 14 item 4: the items are kept per evaluation date; another period of the same day
+    computes Q7 at its new days only, and gives the figures of a fresh computation."""
+    from tracker.monitoring import quality
+
+    calls = {"patient_items": 0, "q7_days": []}
+    patient_items, q7_items = quality.patient_items, quality.q7_items
+
+    def counted_patient_items(*args, **kwargs):
+        calls["patient_items"] += 1
+        return patient_items(*args, **kwargs)
+
+    def counted_q7_items(record, days, settings):
+        calls["q7_days"].extend(days)
+        return q7_items(record, days, settings)
+
+    monkeypatch.setattr(quality, "patient_items", counted_patient_items)
+    monkeypatch.setattr(quality, "q7_items", counted_q7_items)
+    first = selector.quarter(2026, 1)
+    selector.quality_dashboard(first, TODAY)
+    patients = Patient.objects.filter(entered_in_error=False).count()
+    assert calls["patient_items"] == patients
+    calls["q7_days"].clear()
+    earlier = selector.previous_quarter(first)
+    kept = selector.quality_dashboard(earlier, TODAY)
+    assert calls["patient_items"] == patients  # Q1-Q6 not computed again
+    new_day = selector.previous_quarter(selector.trend_quarters(first)[0]).end
+    assert set(calls["q7_days"]) == {new_day}  # the one quarter end not asked for before
+    selector.clear_cache()
+    assert _figures(kept) == _figures(selector.quality_dashboard(earlier, TODAY))
+
+
+def test_the_warm_up_computes_the_default_page_ahead_of_its_reader(clinic, client, viewer):
+    selector.warm_up(TODAY)
+    assert selector.loads() == 1
+    client.get("/quality/")  # the default quarter, on the same day
+    assert selector.loads() == 1

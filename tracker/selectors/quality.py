@@ -3,16 +3,15 @@ before it, from one load of the records, kept per process and brought up to date
 database at every read.
 
 Cache (item 4): the items of every patient (tracker/monitoring/quality.py) are kept per
-(evaluation date, rule settings, the days Q7 is taken at) and reused for every period and
-drill-down. They are checked against the database at every read, as the worklist's counts are
-(selectors.worklist._everyday_worklist): while WorklistVersion is unchanged (it changes in the
-transaction of every write, services.status_refresh -> worklist_changed) nothing was written and
-nothing is read again; when it changed, one query reads each patient's stored-status stamp
-(MonitoringStatus.evaluated_at, set by the same refresh) and only the patients whose stamp
-changed are loaded and computed again. Each app server reads the same rows, so several servers
-agree without a shared cache; a shared cache (the Django cache framework) would only save each
-server its own first computation, at the price of moving every patient's items over the
-network on every read."""
+(evaluation date, rule settings) and reused for every period and drill-down; another period
+adds only the Q7 items of its new days. They are checked against the database at every read, as
+the worklist's counts are (selectors.worklist._everyday_worklist): while WorklistVersion is
+unchanged (it changes in the transaction of every write, services.status_refresh ->
+worklist_changed) nothing was written and nothing is read again; when it changed, one query
+reads each patient's stored-status stamp (MonitoringStatus.evaluated_at, set by the same
+refresh) and only the patients whose stamp changed are loaded and computed again. Each app
+server reads the same rows, so several servers agree without a shared cache; each computes its
+own items once a day, ahead of its readers (``warm_up``, from deploy/gunicorn.conf.py)."""
 
 from __future__ import annotations
 
@@ -149,19 +148,24 @@ def quality_dashboard(period: Period, as_of: date, listed: str | None = None) ->
 
 
 class _Store:
-    """One (evaluation date, rules, Q7 days)'s items, per patient id, with the stamp each was
-    computed from."""
+    """One (evaluation date, rules)'s items: per patient id its Q1-Q6 items (owner ``pk``) and
+    its Q7 item of each day asked for so far (owner ``(pk, day)``), with the stamp each patient
+    was computed from. Another period of the same day adds only the Q7 of its new days."""
 
     def __init__(self):
         self.items = quality.ItemStore()
         self.stamps: dict[int, object] = {}
+        self.q7_days: set[date] = set()
         self.version: object = _NEVER
         self.loads = 0  # full or partial loads of records (tests, the benchmark)
 
 
 _NEVER = object()
 _STORES: OrderedDict[tuple, _Store] = OrderedDict()
-_STORES_KEPT = 4  # evaluation dates x Q7 day sets kept per process
+_STORES_KEPT = 4  # evaluation dates x rule settings kept per process
+# Q7 days kept per store: a page asks for 9 (8 quarters and the period); custom ranges add
+# one each. Past this the store starts again rather than grow without bound.
+Q7_DAYS_KEPT = 64
 _LOCK = threading.Lock()
 # Above this many changed patients, one load of every record is cheaper than a long IN list
 # (and SQLite limits the number of parameters of a statement).
@@ -172,20 +176,30 @@ def _items(as_of: date, rules: monitoring.RuleSettings, q7_days: tuple[date, ...
     """Every active patient's items, up to date with the database (see the module's text);
     called under _LOCK."""
     version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    key = (as_of, rules, q7_days)
+    key = (as_of, rules)
     store = _STORES.get(key)
-    if store is None:
+    if store is None or len(store.q7_days | set(q7_days)) > Q7_DAYS_KEPT:
         store = _STORES[key] = _Store()
         while len(_STORES) > _STORES_KEPT:
             _STORES.popitem(last=False)
     _STORES.move_to_end(key)
-    if store.version is _NEVER or store.version != version:
-        _bring_up_to_date(store, as_of, rules, q7_days)
+    new_days = set(q7_days) - store.q7_days
+    if store.version is _NEVER or store.version != version or new_days:
+        _bring_up_to_date(store, as_of, rules, new_days)
         store.version = version
     return store.items
 
 
-def _bring_up_to_date(store: _Store, as_of, rules, q7_days) -> None:
+def _forget(store: _Store, pk: int) -> None:
+    store.items.remove(pk)
+    for when in store.q7_days:
+        store.items.remove((pk, when))
+    del store.stamps[pk]
+
+
+def _bring_up_to_date(store: _Store, as_of, rules, new_days: set[date]) -> None:
+    """Compute again the patients whose stamp changed (all their items), and the Q7 of the new
+    days for everyone else."""
     reviewed = _review_stamps()
     stamps = {
         pk: (evaluated_at, reviewed.get(pk))
@@ -194,25 +208,37 @@ def _bring_up_to_date(store: _Store, as_of, rules, q7_days) -> None:
         )
     }
     for gone in store.stamps.keys() - stamps.keys():  # entered in error since
-        store.items.remove(gone)
-        del store.stamps[gone]
-    changed = [pk for pk, stamp in stamps.items() if store.stamps.get(pk, _NEVER) != stamp]
-    if not changed:
+        _forget(store, gone)
+    changed = {pk for pk, stamp in stamps.items() if store.stamps.get(pk, _NEVER) != stamp}
+    if not changed and not new_days:
         return
     patients = active_patients()
-    if len(changed) <= PARTIAL_LOAD_LIMIT:
+    if not new_days and len(changed) <= PARTIAL_LOAD_LIMIT:
         patients = patients.filter(pk__in=changed)
     records = load_records(patients)
-    reviews = _reviews_for_quality(list(records))
+    reviews = _reviews_for_quality(changed)
     store.loads += 1
-    wanted = set(changed)
+    every_day = store.q7_days | new_days
     for pk, record in records.items():
-        if pk not in wanted:
-            continue
-        items = quality.patient_items(record, as_of, rules, reviews.get(record.key, ()))
-        items += quality.q7_items(record, q7_days, rules)
-        store.items.replace(pk, items)
-        store.stamps[pk] = stamps[pk]
+        if pk in changed:
+            items = quality.patient_items(record, as_of, rules, reviews.get(record.key, ()))
+            store.items.replace(pk, items)
+            days, store.stamps[pk] = every_day, stamps[pk]
+        else:
+            days = new_days
+        for when in days:
+            store.items.replace((pk, when), quality.q7_items(record, (when,), rules))
+    store.q7_days = every_day
+
+
+def warm_up(today: date | None = None) -> None:
+    """Compute the default page's items ahead of the first reader (deploy/gunicorn.conf.py
+    calls it in each worker after it starts, and again each new day): the first view of a day
+    otherwise computes every patient while the reader waits."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    quality_dashboard(last_complete_quarter(today), today)
 
 
 def clear_cache() -> None:
