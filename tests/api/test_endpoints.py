@@ -390,5 +390,10 @@ def test_patient_create_and_stale_update(clinic, api):
 
 def test_a_record_of_another_patient_is_not_found(clinic, nurse_api):
     row = LvefMeasurement.objects.get(patient=clinic["a"])
-    assert nurse_api.get(f"{V1}/patients/B0002/lvef/{row.pk}/").status_code == 404
-    assert nurse_api.get(f"{V1}/patients/A0001/lvef/{row.pk}/").status_code == 200
+    other = nurse_api.get(f"{V1}/patients/B0002/lvef/{row.pk}/")
+    assert other.status_code == 404
+    assert other.json()["status"] == 404
+    assert str(row.value) not in other.content.decode()  # nothing of A0001's LVEF leaks
+    own = nurse_api.get(f"{V1}/patients/A0001/lvef/{row.pk}/")
+    assert own.status_code == 200
+    assert (own.json()["id"], float(own.json()["value"])) == (row.pk, float(row.value))

@@ -139,8 +139,15 @@ def test_no_credentials_is_a_json_401(client):
 
 @pytest.mark.django_db
 def test_the_token_scheme_works_too(client, nurse):
+    from tests.factories import PatientFactory
+
+    PatientFactory(mrn="A0001")
     _, token = ApiToken.issue(user=nurse, name="echo")
-    assert client.get(PATIENTS, HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+    response = client.get(PATIENTS, HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 200
+    assert [row["mrn"] for row in response.json()["results"]] == ["A0001"]
+    # The scheme word is not a way around the secret.
+    _assert_json_401(client.get(PATIENTS, HTTP_AUTHORIZATION=f"Token {token}x"))
 
 
 @pytest.mark.django_db
@@ -197,3 +204,8 @@ def test_a_token_request_needs_no_csrf(nurse):
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code == 201, response.json()
+    from tracker.models import LvefMeasurement
+
+    created = LvefMeasurement.objects.get()
+    assert (created.patient.mrn, created.value, created.created_by) == ("A0001", 55, nurse)
+    assert response.json()["id"] == created.pk

@@ -45,11 +45,20 @@ PAGES = [
     ("quality-list", "/quality/Q1/", "staff"),
     # Issue 15: the browser import.
     ("import", "/import/", "admin"),
+    ("api-docs", "/api/v1/docs/", "staff"),
     ("admin-scan-requests", "/admin/tracker/scanrequest/", "admin"),
     ("admin-index", "/admin/", "admin"),
     ("admin-patients", "/admin/tracker/patient/", "admin"),
     ("admin-patient", "/admin/tracker/patient/{patient_pk}/change/", "admin"),
 ]
+
+# Serious axe rules a page may fail because the markup is not ours, with why. Only Swagger UI
+# (the API docs, drf-spectacular-sidecar's bundle): each operation's summary is a button-like
+# control that holds the copy-path and expand buttons; its DOM is built by the bundle's React
+# code, so no template or stylesheet of ours can change it. Everything else on the page must pass.
+AXE_EXCLUSIONS = {
+    "api-docs": {"nested-interactive"},
+}
 
 
 @pytest.fixture
@@ -108,6 +117,8 @@ def test_page_fits_every_width_and_passes_axe(open_as, name, path, who):
                 f"{width} px: scrolls sideways ({fit['scroll']} > {fit['inner']}): {fit['wide']}"
             )
         for violation in axe_violations(page):
+            if violation["rule"] in AXE_EXCLUSIONS.get(name, ()):
+                continue
             problems.append(f"{width} px: axe {json.dumps(violation)}")
     assert not problems, f"{name} ({path}):\n" + "\n".join(problems)
 

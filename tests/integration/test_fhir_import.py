@@ -93,10 +93,42 @@ def test_subject_by_mrn(cardiology_client, patient, mrn_subject):
     assert LvefMeasurement.objects.get().patient == patient
 
 
-@pytest.mark.parametrize("code", ["18043-0", "8806-2"])
-def test_echo_loinc_codes_are_accepted_with_an_echo_method(cardiology_client, patient, code):
-    body = observation(code={"coding": [{"system": codes.LOINC, "code": code}]})
-    assert _post(cardiology_client, body).status_code == 201
+ECHO = {"coding": [{"system": codes.SNOMED, "code": "40701008"}]}
+MUGA = {"coding": [{"system": codes.SNOMED, "code": "35621002"}]}
+CMR = {"coding": [{"system": codes.SNOMED, "code": "241620005"}]}
+
+
+# Every accepted LOINC code with each method: the modality the method names, or a refusal
+# when a method-specific code says another one (codes.ACCEPTED_LOINC gives each code's source).
+@pytest.mark.parametrize(
+    "code, method, modality",
+    [
+        ("10230-1", ECHO, "echo"),
+        ("10230-1", MUGA, "muga"),
+        ("10230-1", CMR, "cmr"),
+        ("18043-0", ECHO, "echo"),
+        ("18043-0", MUGA, None),
+        ("18043-0", CMR, None),
+        ("8806-2", ECHO, "echo"),
+        ("8806-2", MUGA, None),
+        ("8806-2", CMR, None),
+        ("8811-2", CMR, "cmr"),
+        ("8811-2", ECHO, None),
+        ("8811-2", MUGA, None),
+    ],
+)
+def test_each_accepted_loinc_code_and_method(cardiology_client, patient, code, method, modality):
+    body = observation(code={"coding": [{"system": codes.LOINC, "code": code}]}, method=method)
+    response = _post(cardiology_client, body)
+    if modality is None:
+        _refused(response, 422, "Observation.method", "but the LOINC code is an LVEF by")
+    else:
+        assert response.status_code == 201, response.content
+        assert LvefMeasurement.objects.get().modality == modality
+
+
+def test_the_accepted_codes_are_the_tested_ones():
+    assert set(codes.ACCEPTED_LOINC) == {"10230-1", "18043-0", "8806-2", "8811-2"}
 
 
 @pytest.mark.parametrize(
@@ -125,11 +157,17 @@ def test_unknown_loinc(cardiology_client, patient):
     _refused(_post(cardiology_client, body), 422, "Observation.code", "not a left ventricular")
 
 
-@pytest.mark.parametrize("code", ["8808-8", "18044-8"])
-def test_refused_loinc_with_its_reason(cardiology_client, patient, code):
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        ("8808-8", "an LVEF by angiography"),
+        ("8810-4", "an LVEF by CT"),
+        ("18044-8", "not a left ventricular ejection fraction"),
+    ],
+)
+def test_refused_loinc_with_its_reason(cardiology_client, patient, code, words):
     body = observation(code={"coding": [{"system": codes.LOINC, "code": code}]})
-    reason = codes.REFUSED_LOINC[code]
-    _refused(_post(cardiology_client, body), 422, "Observation.code", reason)
+    _refused(_post(cardiology_client, body), 422, "Observation.code", f"LOINC {code} is {words}")
 
 
 def test_code_without_loinc(cardiology_client, patient):

@@ -7,8 +7,8 @@ import io
 import pytest
 
 from tests.integration.test_views import overdue_patient
+from tracker.csv_export import csv_safe
 from tracker.models import Patient
-from tracker.views.worklist import _csv_safe
 
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 
@@ -33,12 +33,12 @@ FORMULA = '=HYPERLINK("http://evil.example","x")'
     ],
 )
 def test_formula_cells_are_prefixed(text):
-    assert _csv_safe(text) == "'" + text
+    assert csv_safe(text) == "'" + text
 
 
 @pytest.mark.parametrize("text", ["Lovelace", "O'Connor", "Smith-Jones", "D1002", "", "\u200b"])
 def test_ordinary_cells_are_unchanged(text):
-    assert _csv_safe(text) == text
+    assert csv_safe(text) == text
 
 
 @pytest.mark.django_db

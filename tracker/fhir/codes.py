@@ -1,9 +1,10 @@
 """The code systems and codes of the FHIR export and import (issue 15 items 2, 3), in one place.
 
 Sources: ATC, the WHO Collaborating Centre's index (L01FD HER2 inhibitors, L01FY combinations,
-L01DB anthracyclines, L01AA01 cyclophosphamide); LOINC 10230-1 (loinc.org) and 18043-0 ("Left
-ventricular Ejection fraction by US"); SNOMED CT 40701008 Echocardiography, 35621002 Cardiac
-blood pool imaging (MUGA), 241620005 Magnetic resonance imaging of heart; UCUM for the units.
+L01DB anthracyclines, L01AA01 cyclophosphamide); LOINC 10230-1 "Left ventricular Ejection
+fraction" and the method-specific LVEF codes below (ACCEPTED_LOINC); SNOMED CT 40701008
+Echocardiography, 35621002 Cardiac blood pool imaging (MUGA), 241620005 Magnetic resonance
+imaging of heart; UCUM for the units.
 The tracker's own codes (flags, modality, GLS) use FHIR_SYSTEM_BASE (settings).
 """
 
@@ -69,20 +70,32 @@ MODALITY_SNOMED: dict[str, tuple[str, str]] = {
 SNOMED_MODALITY = {code: modality for modality, (code, _) in MODALITY_SNOMED.items()}
 
 # The LOINC codes the LVEF import accepts, and the modality a code itself implies (None: the
-# method says). Every accepted code still needs a method; a method that contradicts the code
-# is refused. 10230-1 is LVEF without a method; 18043-0 is LVEF by ultrasound (echo); 8806-2 is
-# used by echo reporting systems for LVEF by 2D echo.
+# method says). Every accepted code still needs a method; a method that contradicts the code is
+# refused. Each code's meaning (LOINC long common names; the DICOM value sets CID 3467 and
+# CID 3833 list the method-specific ones):
+# - 10230-1 "Left ventricular Ejection fraction": component Ejection fraction, system
+#   Heart.ventricle.left, no method: the Observation's method gives the modality.
+# - 18043-0 "Left ventricular Ejection fraction by US" (method US): echo.
+# - 8806-2, an LVEF code echo reporting systems send for the echo LVEF (the public code seen
+#   names it "Left ventricular Ejection fraction", "... by US" or "Echo EF"; no LOINC page for
+#   it was found, and none names another method): echo, so a MUGA or MRI method is refused.
+# - 8811-2 "Left ventricular ejection fraction by MR" (CID 3833): cardiac MRI.
+# No LVEF code by nuclear blood pool (MUGA) is listed here: none was confirmed; a MUGA result is
+# sent as 10230-1 with the MUGA method.
 ACCEPTED_LOINC: dict[str, str | None] = {
     LVEF_LOINC: None,
     "18043-0": Modality.ECHO,
     "8806-2": Modality.ECHO,
+    "8811-2": Modality.CMR,
 }
 # Codes a sender might try that are not an LVEF the tracker can use, with the reason said back.
+_NOT_RECORDED = "a modality the tracker does not record (it keeps echo, MUGA and cardiac MRI only)"
 REFUSED_LOINC: dict[str, str] = {
-    "8808-8": (
-        "an ejection fraction by a method the tracker does not record (it keeps echo, MUGA and "
-        "cardiac MRI results only)"
-    ),
+    # "Left Ventricular Ejection Fraction by Angiography" (CID 3467): the cath lab's ventriculogram.
+    "8808-8": f"an LVEF by angiography, {_NOT_RECORDED}",
+    # "Left ventricular ejection fraction by CT" (CID 3833).
+    "8810-4": f"an LVEF by CT, {_NOT_RECORDED}",
+    # Not an LVEF in any public source found (echo reports use it for other measurements).
     "18044-8": "not a left ventricular ejection fraction",
 }
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tracker import forms, labels, selectors, services
+from tracker.csv_export import csv_safe
 from tracker.selectors import patient_list as patient_list_selector
 from tracker.selectors.search import exact_mrn
 
@@ -19,7 +20,6 @@ from .common import patient_or_404 as _patient
 from .common import require as _require
 from .common import today as _today
 from .records import _form_viewed, _save_form
-from .worklist import _csv_safe
 
 FILTER_NAMES = {
     "phase": "Phase",
@@ -173,9 +173,9 @@ def _csv_lines(rows):
         s = row.status
         yield writer.writerow(
             [
-                _csv_safe(row.mrn),
-                _csv_safe(row.family_name),
-                _csv_safe(row.given_name),
+                csv_safe(row.mrn),
+                csv_safe(row.family_name),
+                csv_safe(row.given_name),
                 s.phase,
                 s.next_assessment_due.isoformat() if s.next_assessment_due else "",
                 s.assessment_status,

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from tracker import labels, quality_charts, services
+from tracker.csv_export import csv_safe
 from tracker.monitoring.quality import MEASURE_IDS, PUBLISHED
 from tracker.quality_period import QualityPeriodForm
 from tracker.selectors import quality as selector
@@ -17,7 +18,6 @@ from tracker.selectors import quality as selector
 from .common import PAGE_SIZE
 from .common import require as _require
 from .common import today as _today
-from .worklist import _csv_safe
 
 
 def _percent(value) -> str:
@@ -188,12 +188,12 @@ def _list_csv(measure, dashboard, rows):
         writer.writerow(
             [
                 measure,
-                _csv_safe(item.key),
-                _csv_safe(patient.family_name) if patient else "",
-                _csv_safe(patient.given_name) if patient else "",
+                csv_safe(item.key),
+                csv_safe(patient.family_name) if patient else "",
+                csv_safe(patient.given_name) if patient else "",
                 item.outcome,
                 item.day,
-                _csv_safe(item.reason),
+                csv_safe(item.reason),
             ]
         )
     return response

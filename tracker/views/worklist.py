@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-import unicodedata
 
 from django.contrib import messages
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 
 from tracker import forms, labels, selectors, services
+from tracker.csv_export import csv_safe
 from tracker.monitoring.flags import FLAGS
 from tracker.selectors.search import exact_mrn
 
@@ -109,10 +109,10 @@ def _csv_row(patient, work, reasons, today):
     overdue = -s.days_until_due if s.days_until_due is not None and s.days_until_due < 0 else ""
     return [
         "; ".join(selectors.SECTION_TITLES[key] for key, _ in reasons),
-        _csv_safe(" | ".join(text for _, text in reasons if text)),
-        _csv_safe(patient.mrn),
-        _csv_safe(patient.family_name),
-        _csv_safe(patient.given_name),
+        csv_safe(" | ".join(text for _, text in reasons if text)),
+        csv_safe(patient.mrn),
+        csv_safe(patient.family_name),
+        csv_safe(patient.given_name),
         labels.PHASE_LABELS.get(s.phase, s.phase),
         s.next_assessment_due.isoformat() if s.next_assessment_due else "",
         labels.STATUS_LABELS.get(s.assessment_status, (s.assessment_status,))[0],
@@ -122,23 +122,8 @@ def _csv_row(patient, work, reasons, today):
         "" if s.lvef_drop is None else s.lvef_drop,
         labels.RECOMMENDATION_LABELS.get(s.recommendation, (s.recommendation,))[0],
         labels.RISK_LABELS.get(s.cotreatment_risk, (s.cotreatment_risk,))[0],
-        _csv_safe(selectors.worklist_work_state(work, today)),
-        _csv_safe(selectors.worklist_contact_words(work)),
-        _csv_safe(selectors.worklist_review_words(work)),
+        csv_safe(selectors.worklist_work_state(work, today)),
+        csv_safe(selectors.worklist_contact_words(work)),
+        csv_safe(selectors.worklist_review_words(work)),
         "; ".join(FLAGS[code].title for code in s.flags if code in FLAGS),
     ]
-
-
-def _csv_safe(text: str) -> str:
-    """Staff open CSV files in spreadsheets: neutralise cells that would run as formulas, also
-    behind leading invisible characters (U+200B, U+FEFF: format, category Cf) or white space,
-    which spreadsheets skip (issue 9 finding 11)."""
-    if text[:1] in ("\t", "\r"):
-        return "'" + text
-    visible = next((c for c in text if not (c.isspace() or _invisible(c))), "")
-    first = unicodedata.normalize("NFKC", visible)  # a full-width ＝ reads as =
-    return "'" + text if first[:1] in ("=", "+", "-", "@") else text
-
-
-def _invisible(char: str) -> bool:
-    return unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp")
