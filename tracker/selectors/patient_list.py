@@ -288,6 +288,21 @@ def page(
     row of ``before`` (Previous), or else page ``number`` from the top (OFFSET, for a page
     typed in the address; the links never use it past the first page)."""
     statuses = matching(today, query, chosen)
+    first = None
+    if query and not after and not before and _page_number(number, 1) == 1:
+        # A search's first page is read first: when it is the whole list (the usual search, a
+        # name or an MRN) its length is the count, and the COUNT, a second scan of the search
+        # keys, is not run (issue 16: the searched list was 2.4-2.7x the trivial page).
+        first = list(_rows(statuses, today).order_by(*_order_by(order))[: PAGE_SIZE + 1])
+        if len(first) <= PAGE_SIZE:
+            return PatientListPage(
+                rows=[stored_row(values, today) for values in first],
+                count=len(first),
+                number=1,
+                num_pages=1,
+                next_cursor=None,
+                previous_cursor=None,
+            )
     count = _count(statuses, today, query, chosen)
     num_pages = max(1, math.ceil(count / PAGE_SIZE))
     if chosen and count >= WALK_ABOVE:
@@ -314,7 +329,10 @@ def page(
     else:
         number = _page_number(number, num_pages)
         start = (number - 1) * PAGE_SIZE
-        found = list(rows.order_by(*_order_by(order))[start : start + PAGE_SIZE + 1])
+        if first is not None:  # the search's first page, read above
+            found = first
+        else:
+            found = list(rows.order_by(*_order_by(order))[start : start + PAGE_SIZE + 1])
         more, found = len(found) > PAGE_SIZE, found[:PAGE_SIZE]
     if not found:
         more = False

@@ -1,0 +1,65 @@
+"""The searched patient list's cost (issue 16 item 1: every searched list <= 2x the trivial
+page): a search whose matches fit on one page runs no COUNT (its length is the count), a larger
+one counts once and reads its first page once; on PostgreSQL the search keys' LIKE is answered
+by the trigram index (migration 0015), not a scan of every patient."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from devdata.synthetic import synthetic_document
+from tracker import interchange, services
+from tracker.models import Patient
+from tracker.selectors import patient_list as pl
+from tracker.selectors.search import search
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+
+
+@pytest.fixture
+def patients(monkeypatch):
+    interchange.import_document(
+        synthetic_document(40, TODAY, start=1), actor=services.import_actor()
+    )
+    monkeypatch.setattr(pl, "PAGE_SIZE", 7)
+
+
+def list_queries(query):
+    pl.page(TODAY, query, {}, pl.order_of("", ""))  # statuses brought up to date first
+    with CaptureQueriesContext(connection) as queries:
+        found = pl.page(TODAY, query, {}, pl.order_of("", ""))
+    return found, [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize("size", ["one page", "several pages"])
+def test_a_search_counts_only_when_its_matches_fill_more_than_a_page(patients, size):
+    everyone = list(Patient.objects.values_list("mrn", flat=True))
+    query = everyone[0] if size == "one page" else "s"  # one MRN / many names
+    expected = search(Patient.objects.all(), query).count()
+    found, sql = list_queries(query)
+    counts = [s for s in sql if "COUNT(" in s.upper()]
+    assert found.count == expected
+    assert found.num_pages == -(-expected // pl.PAGE_SIZE)
+    assert [r.mrn for r in found.rows] == sorted(
+        search(Patient.objects.all(), query).values_list("mrn", flat=True)
+    )[: pl.PAGE_SIZE]
+    if size == "one page":
+        assert expected <= pl.PAGE_SIZE and counts == [] and found.next_cursor is None
+    else:
+        assert expected > pl.PAGE_SIZE and len(counts) == 1 and found.next_cursor is not None
+        assert len(sql) == len(set(sql))  # the first page read once, not again after the count
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's trigram index")
+def test_the_search_uses_the_trigram_index_on_postgresql(patients):
+    sql, params = (
+        search(Patient.objects.order_by(), "linda foster").values("pk").query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # 40 patients: a scan would be chosen
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "patient_search_key_trgm_idx" in plan
