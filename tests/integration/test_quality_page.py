@@ -426,3 +426,15 @@ def test_a_long_drill_down_is_shown_a_page_at_a_time_and_the_csv_has_all(client,
     assert second.count('data-outcome="not_met"') == 10 and 'data-mrn="N059"' in second
     header, *rows = rows_of(client.get("/quality/Q1/", {"format": "csv"}))
     assert len(rows) == 60
+
+
+def test_only_the_drill_down_measure_collects_its_patients(clinic):
+    # Issue 14 item 4: the page lists no patient, so it collects no open items; a drill-down
+    # collects those of its own measure, the same as its figures count.
+    period = selector.quarter(2026, 1)
+    assert selector.quality_dashboard(period, TODAY).open == {}
+    listed = selector.quality_dashboard(period, TODAY, listed="Q1")
+    assert set(listed.open) == {"Q1"}
+    q1 = listed.measure("Q1")
+    keys = {i.key for i in listed.open_items("Q1")}
+    assert keys == set(q1.not_met) | set(q1.pending)
