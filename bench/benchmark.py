@@ -153,6 +153,7 @@ def database_mib(kind: str, url: str) -> float:
 
 
 QUALITY_ROUNDS, QUALITY_WRITE_ROUNDS = 50, 20
+QUALITY_TIMEOUT_S = 300
 
 
 def record_lvef(session, base: str, mrn: str) -> None:
@@ -174,7 +175,9 @@ def quality_times(base: str, password: str, patients: int) -> dict:
 
     def timed(path):
         started = time.perf_counter()
-        response = session.get(path)
+        # The first view of each worker computes every patient: longer than the client's
+        # default 30 s on a loaded machine, and measured rather than given up on.
+        response = session.get(path, timeout=QUALITY_TIMEOUT_S)
         wall = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, (path, response.status_code)
         return server_ms(response), wall
@@ -460,6 +463,7 @@ def quality_section(results: dict, patients: int, command: str) -> str:
             lambda q: f"{q['quality']['median'] / q['trivial']['median']:.2f}"),
         row("quality after a write ÷ trivial (medians)",
             lambda q: f"{q['quality_after_write']['median'] / q['trivial']['median']:.2f}"),
+        row("goal: every view under 2 s (the medians and the first view)", quality_goal),
         "",
         "Each worker keeps every patient's items per evaluation date (`tracker/selectors/",
         "quality.py`) and, after a write, computes again only the patients whose stored status",
@@ -468,6 +472,21 @@ def quality_section(results: dict, patients: int, command: str) -> str:
         "",
     ]  # fmt: skip
     return "\n".join(lines)
+
+
+QUALITY_GOAL_MS = 2000  # issue 14 item 4
+
+
+def quality_goal(q: dict) -> str:
+    """ "met", or "not met:" and the views over the goal (issue 14 item 4)."""
+    views = {
+        "first view": q["cold_ms"],
+        "page": q["quality"]["median"],
+        "drill-down": q["quality_list"]["median"],
+        "page after a write": q["quality_after_write"]["median"],
+    }
+    over = [name for name, ms in views.items() if ms >= QUALITY_GOAL_MS]
+    return "met" if not over else "not met: " + ", ".join(over)
 
 
 def replace_quality_section(text: str, section: str) -> str:

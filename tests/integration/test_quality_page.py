@@ -473,3 +473,15 @@ def test_the_warm_up_computes_the_default_page_ahead_of_its_reader(clinic, clien
     assert selector.loads() == 1
     client.get("/quality/")  # the default quarter, on the same day
     assert selector.loads() == 1
+
+
+def test_only_the_drill_down_measure_collects_its_patients(clinic):
+    # Issue 14 item 4: the page lists no patient, so it collects no open items; a drill-down
+    # collects those of its own measure, the same as its figures count.
+    period = selector.quarter(2026, 1)
+    assert selector.quality_dashboard(period, TODAY).open == {}
+    listed = selector.quality_dashboard(period, TODAY, listed="Q1")
+    assert set(listed.open) == {"Q1"}
+    q1 = listed.measure("Q1")
+    keys = {i.key for i in listed.open_items("Q1")}
+    assert keys == set(q1.not_met) | set(q1.pending)
