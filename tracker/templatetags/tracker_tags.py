@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from tracker.labels import (
     CONTINUE_BUT,
+    FOLLOW_UP_ANTHRACYCLINE,
     HELD_BUT,
     PHASE_LABELS,
     RECOMMENDATION_LABELS,
@@ -179,6 +180,10 @@ class ShownRecommendation:
             if self.but:
                 self.colour = "secondary"
         self.text = f"{self.label} treatment \u2014 but {self.but}" if self.but else self.label
+        # What is expected when the phase alone would say nothing is (S5 with C1).
+        self.expected = ""
+        if status.phase == "surveillance_complete" and "ANTHRACYCLINE_EXPOSURE" in status.flags:
+            self.expected = FOLLOW_UP_ANTHRACYCLINE
 
 
 @register.simple_tag
@@ -268,6 +273,8 @@ def _patient_row(row, prefix: str) -> str:
     flags = _flags_cell(row) or '<span class="text-muted small">No flags</span>'
     shown = ShownRecommendation(s)
     but = f'<div class="small">{e(shown.text)}</div>' if shown.but else ""
+    if shown.expected:
+        but += f'<div class="small" data-expected>{rule_links(shown.expected)}</div>'
     mrn = e(row.mrn)
     return (
         f'<tr data-mrn="{mrn}">\n<td data-label="MRN"><a href="{url}" '
@@ -392,6 +399,8 @@ def _worklist_row(key, row, prefix, allowed) -> str:
             f'data-risk="{e(s.cotreatment_risk)}">{e(risk_label(s.cotreatment_risk))}</span>'
         )
     but = f'<div class="small">{e(shown.text)}</div>' if shown.but else ""
+    if shown.expected:
+        but += f'<div class="small" data-expected>{rule_links(shown.expected)}</div>'
     review = f'<div class="small" data-review>{e(row.review)}</div>' if row.review else ""
     contact = (
         f'<div class="small text-muted" data-contact>Last contact: {e(row.contact)}</div>'
