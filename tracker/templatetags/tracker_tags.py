@@ -460,10 +460,28 @@ def print_summary(history, status):
             change = f"up {points(-drop)}" if drop < 0 else f"drop {points(drop)}"
         else:
             change = "\u2014"
-        lvefs.append((m.date, f"{percent(m.value)}%", m.get_modality_display(), change))
+        modality = PRINT_MODALITY.get(m.modality, m.get_modality_display())
+        lvefs.append((m.date, f"{percent(m.value)}%", modality, change))
     holds = [
         (e.record.start, e.record.end, e.record.get_reason_display())
         for e in sorted((e for e in live if e.kind == "holds"), key=lambda e: e.date)
     ]
     courses = [c for c in reversed(history.courses) if not c.entered_in_error]
-    return {"lvefs": lvefs, "holds": holds, "courses": courses}
+    # A long history side by side, oldest first down each column, so that 40 LVEFs still fit one
+    # A4 page; up to PRINT_LVEF_ROWS stay one table, and never more than 3 columns (the width).
+    count = -(-len(lvefs) // PRINT_LVEF_ROWS) if lvefs else 1
+    count = min(count, 3)
+    per = -(-len(lvefs) // count) if lvefs else 0
+    columns = [lvefs[i * per : (i + 1) * per] for i in range(count)] if lvefs else [[]]
+    return {
+        "lvefs": lvefs,
+        "lvef_columns": [c for c in columns if c] or [[]],
+        "holds": holds,
+        "courses": courses,
+        "long": len(lvefs) > PRINT_LVEF_ROWS,
+    }
+
+
+PRINT_LVEF_ROWS = 12
+# The printed table's short modality names, as staff say them (the screen keeps the full ones).
+PRINT_MODALITY = {"echo": "Echo", "muga": "MUGA", "cmr": "Cardiac MRI"}
