@@ -44,6 +44,16 @@ CONTINUE_BUT = {
     "BASELINE_BEFORE_ANTHRACYCLINE": "a new baseline scan is needed",
 }
 HELD_BUT = "treatment is on hold now"
+# Follow-up complete with an anthracycline recorded (issue 13 item 8): S5 schedules no scan after
+# follow-up and no rule restarts it for a later anthracycline (B4 is about the baseline before a
+# first infusion); C1 records the exposure and C7 grades the risk. Said in words, not a bare
+# "Follow-up complete" beside the C1 text "Keep to the monitoring schedule".
+FOLLOW_UP_ANTHRACYCLINE = (
+    "Follow-up is complete, so the rules schedule no further LVEF scan (S5), and an "
+    "anthracycline given afterwards does not start a new schedule. The anthracycline is "
+    "recorded (C1) and the co-treatment risk is shown (C7); whether to scan the heart again is "
+    "the clinician's decision."
+)
 
 
 def number(value) -> str:

@@ -202,3 +202,28 @@ def test_row_actions_are_at_least_44_px_square(open_as, width):
     assert len(sizes) > 3
     small = [s for s in sizes if s[1] < 44 or s[2] < 44]
     assert not small, small
+
+
+def test_navbar_links_are_reachable_without_javascript_on_a_tablet(
+    browser, live_server, oncologist, demo_clinic
+):
+    """Without JavaScript the Menu button cannot open the collapsed navbar (Bootstrap's script):
+    below 992 px the links are then shown open and the button hidden (templates/base.html)."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 820, "height": 900}, locale="en-GB"
+    )
+    try:
+        page = context.new_page()
+        log_in(page, live_server, oncologist.username)
+        page.wait_for_url(f"{live_server.url}/")
+        for name in ("Worklist", "Patients", "How the tracker decides"):
+            link = page.get_by_role("link", name=name, exact=True)
+            assert link.is_visible(), name
+        assert page.get_by_role("button", name="Log out").is_visible()
+        assert not page.get_by_role("button", name="Menu").is_visible()
+        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], width
+        page.get_by_role("link", name="Patients", exact=True).click()
+        page.wait_for_url(f"{live_server.url}/patients/")
+    finally:
+        context.close()

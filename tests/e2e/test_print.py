@@ -75,3 +75,58 @@ def test_printed_worklist_fits_the_page_with_every_column_and_no_search(staff_pa
     )
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], width
+
+
+def _long_history_patient():
+    """40 LVEFs over 5 years, 3 holds and 2 courses (issue 13 item 16: the referral sheet)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import (
+        CourseFactory,
+        HoldFactory,
+        InfusionFactory,
+        LvefFactory,
+        PatientFactory,
+    )
+
+    today = timezone.localdate()
+
+    def ago(n):
+        return today - timedelta(days=n)
+
+    patient = PatientFactory(mrn="LONG40", family_name="Longhistory", given_name="Agnes")
+    first = CourseFactory(
+        patient=patient, planned_start=ago(1800), end_date=ago(1450), end_reason="completed"
+    )
+    for n in range(1800, 1450, -21):
+        InfusionFactory(course=first, date=ago(n))
+    second = CourseFactory(patient=patient, planned_start=ago(400), agent="trastuzumab_sc")
+    for n in range(400, 10, -21):
+        InfusionFactory(course=second, date=ago(n))
+    HoldFactory(course=first, start=ago(1700), end=ago(1670), reason="cardiac")
+    HoldFactory(course=second, start=ago(300), end=ago(280), reason="other")
+    HoldFactory(course=second, start=ago(200), end=ago(170), reason="cardiac")
+    values = [62, 58, 55, 49, 52, 60, 61, 57, 54, 59]
+    for i in range(40):
+        LvefFactory(
+            patient=patient,
+            date=ago(1810 - i * 45),
+            value=values[i % len(values)],
+            modality=("echo", "muga", "cmr")[i % 3] if i % 4 == 0 else "echo",
+        )
+    return patient
+
+
+def test_printed_timeline_of_a_long_history_is_one_a4_page(staff_page, live_server):
+    """40 LVEFs, 3 holds, 2 courses: still one A4 sheet, with every row (issue 13 item 16)."""
+    _long_history_patient()
+    page = staff_page
+    page.goto(f"{live_server.url}/patients/LONG40/")
+    page.emulate_media(media="print")
+    assert page.locator(".print-lvef tbody tr").count() == 40
+    assert page.locator(".print-holds tbody tr").count() == 3
+    assert page.locator(".print-courses tbody tr").count() == 2
+    pdf = page.pdf(format="A4", print_background=True)
+    assert _pdf_pages(pdf) == 1

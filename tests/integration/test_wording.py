@@ -189,6 +189,59 @@ def test_continue_with_nothing_to_do_stays_green(oncologist_client):
     assert "Recommendation: Continue." in page
 
 
+def follow_up_complete_patient(mrn, anthracycline_days_ago=20):
+    """Adjuvant IV trastuzumab ended 910 days ago, scanned through the 2-year follow-up, the
+    last LVEF after E + 24 months - 28 days (S5: follow-up over, phase surveillance_complete);
+    then doxorubicin started ``anthracycline_days_ago`` days ago (C1, C7 elevated)."""
+    patient = PatientFactory(mrn=mrn)
+    course = CourseFactory(
+        patient=patient, planned_start=days_ago(1260), end_date=days_ago(910),
+        end_reason="completed",
+    )  # fmt: skip
+    for n in range(1260, 915, -21):
+        InfusionFactory(course=course, date=days_ago(n))
+    for n in (1270, 905, 720, 540, 360, 150):
+        LvefFactory(patient=patient, date=days_ago(n), value=Decimal("61"))
+    if anthracycline_days_ago is not None:
+        CoTreatmentFactory(
+            patient=patient, drug="doxorubicin", start=days_ago(anthracycline_days_ago),
+            end=days_ago(anthracycline_days_ago - 10), cumulative_dose_mg_m2=Decimal("120"),
+        )  # fmt: skip
+    return patient
+
+
+def _row(page, mrn):
+    page = page[page.index(f'data-mrn="{mrn}"') :]
+    return page[: page.index("</tr>")]
+
+
+def test_follow_up_complete_with_a_new_anthracycline_says_what_is_expected(oncologist_client):
+    """S5 ends follow-up and schedules nothing after it; no rule restarts LVEF monitoring for
+    an anthracycline given afterwards: C1 records the exposure, C7 shows the risk. The screen
+    says so in words instead of a bare "Follow-up complete" and "Keep to the schedule"."""
+    follow_up_complete_patient("S1")
+    page = oncologist_client.get("/patients/S1/").content.decode()
+    assert 'data-field="phase">Follow-up complete' in page
+    assert 'data-flag="ANTHRACYCLINE_EXPOSURE"' in page
+    expected = re.search(r'<div[^>]*data-field="expected"[^>]*>(.*?)</div>', page, re.S)
+    assert expected, "no sentence saying what is expected"
+    text = re.sub(r"<[^>]+>", "", expected.group(1))
+    text = " ".join(text.split())
+    assert "no further LVEF scan" in text and "(S5)" in text, text
+    assert "anthracycline is recorded (C1)" in text and "(C7)" in text, text
+    assert "clinician" in text, text
+    row = _row(oncologist_client.get("/patients/").content.decode(), "S1")
+    assert "no further LVEF scan" in row and 'href="/flags/#rule-S5"' in row, row
+    assert "text-bg-success" not in row
+
+
+def test_follow_up_complete_without_anthracycline_adds_nothing(oncologist_client):
+    follow_up_complete_patient("S2", anthracycline_days_ago=None)
+    page = oncologist_client.get("/patients/S2/").content.decode()
+    assert 'data-field="phase">Follow-up complete' in page
+    assert 'data-field="expected"' not in page
+
+
 # --- item 9: the change history in labels, the access log for administrators ------------------
 
 

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from tracker.labels import (
     CONTINUE_BUT,
+    FOLLOW_UP_ANTHRACYCLINE,
     HELD_BUT,
     PHASE_LABELS,
     RECOMMENDATION_LABELS,
@@ -179,6 +180,10 @@ class ShownRecommendation:
             if self.but:
                 self.colour = "secondary"
         self.text = f"{self.label} treatment \u2014 but {self.but}" if self.but else self.label
+        # What is expected when the phase alone would say nothing is (S5 with C1).
+        self.expected = ""
+        if status.phase == "surveillance_complete" and "ANTHRACYCLINE_EXPOSURE" in status.flags:
+            self.expected = FOLLOW_UP_ANTHRACYCLINE
 
 
 @register.simple_tag
@@ -268,6 +273,8 @@ def _patient_row(row, prefix: str) -> str:
     flags = _flags_cell(row) or '<span class="text-muted small">No flags</span>'
     shown = ShownRecommendation(s)
     but = f'<div class="small">{e(shown.text)}</div>' if shown.but else ""
+    if shown.expected:
+        but += f'<div class="small" data-expected>{rule_links(shown.expected)}</div>'
     mrn = e(row.mrn)
     return (
         f'<tr data-mrn="{mrn}">\n<td data-label="MRN"><a href="{url}" '
@@ -392,6 +399,8 @@ def _worklist_row(key, row, prefix, allowed) -> str:
             f'data-risk="{e(s.cotreatment_risk)}">{e(risk_label(s.cotreatment_risk))}</span>'
         )
     but = f'<div class="small">{e(shown.text)}</div>' if shown.but else ""
+    if shown.expected:
+        but += f'<div class="small" data-expected>{rule_links(shown.expected)}</div>'
     review = f'<div class="small" data-review>{e(row.review)}</div>' if row.review else ""
     contact = (
         f'<div class="small text-muted" data-contact>Last contact: {e(row.contact)}</div>'
@@ -451,10 +460,28 @@ def print_summary(history, status):
             change = f"up {points(-drop)}" if drop < 0 else f"drop {points(drop)}"
         else:
             change = "\u2014"
-        lvefs.append((m.date, f"{percent(m.value)}%", m.get_modality_display(), change))
+        modality = PRINT_MODALITY.get(m.modality, m.get_modality_display())
+        lvefs.append((m.date, f"{percent(m.value)}%", modality, change))
     holds = [
         (e.record.start, e.record.end, e.record.get_reason_display())
         for e in sorted((e for e in live if e.kind == "holds"), key=lambda e: e.date)
     ]
     courses = [c for c in reversed(history.courses) if not c.entered_in_error]
-    return {"lvefs": lvefs, "holds": holds, "courses": courses}
+    # A long history side by side, oldest first down each column, so that 40 LVEFs still fit one
+    # A4 page; up to PRINT_LVEF_ROWS stay one table, and never more than 3 columns (the width).
+    count = -(-len(lvefs) // PRINT_LVEF_ROWS) if lvefs else 1
+    count = min(count, 3)
+    per = -(-len(lvefs) // count) if lvefs else 0
+    columns = [lvefs[i * per : (i + 1) * per] for i in range(count)] if lvefs else [[]]
+    return {
+        "lvefs": lvefs,
+        "lvef_columns": [c for c in columns if c] or [[]],
+        "holds": holds,
+        "courses": courses,
+        "long": len(lvefs) > PRINT_LVEF_ROWS,
+    }
+
+
+PRINT_LVEF_ROWS = 12
+# The printed table's short modality names, as staff say them (the screen keeps the full ones).
+PRINT_MODALITY = {"echo": "Echo", "muga": "MUGA", "cmr": "Cardiac MRI"}
