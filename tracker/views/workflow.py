@@ -144,7 +144,7 @@ def hold_end(request, mrn, pk):
                 actor=request.user,
                 today=today,
                 end=data["end"],
-                reason=data.get("reason", ""),
+                reason=data.get("end_reason", ""),
                 confirmed=data.get("confirm", False),
             ),
         )
