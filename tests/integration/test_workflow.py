@@ -547,3 +547,26 @@ def test_workflow_admins_are_read_mostly(admin_client, model):
     assert admin_client.get(f"/admin/tracker/{model}/add/").status_code == 403
     page = admin_client.get(f"/admin/tracker/{model}/{record.pk}/change/").content.decode()
     assert 'name="notes"' in page and 'name="patient"' not in page
+
+
+# --- End hold from the worklist row (issue 12 items 5, 7) ------------------------------------
+
+
+def test_end_hold_on_the_review_row_returns_to_the_worklist(oncologist_client, nurse_client):
+    hold = _unrecovered_hold("H4", recovered=True)  # may resume: in Review with an open hold
+    page = oncologist_client.get("/").content.decode()
+    review = page[page.index('data-section="review"') :]
+    review = review[: review.index("</section>")]
+    row = review[review.index('data-mrn="H4"') :]
+    row = row[: row.index("</tr>")]
+    href = f"/patients/H4/holds/{hold.pk}/end/?next=worklist"
+    assert f'href="{href}"' in row and "End hold" in row
+    # Nurses do not end holds (issue 12 item 8): no button, and the form is refused.
+    assert "End hold" not in nurse_client.get("/").content.decode()
+    assert nurse_client.post(href, {"end": TODAY.isoformat()}).status_code == 403
+    response = oncologist_client.post(href, {"end": TODAY.isoformat()})
+    assert response.status_code == 302 and response["Location"] == "/"
+    hold.refresh_from_db()
+    assert hold.end == TODAY
+    # Once ended, the row has no End hold button.
+    assert f"holds/{hold.pk}/end/" not in oncologist_client.get("/").content.decode()

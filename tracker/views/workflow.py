@@ -150,6 +150,8 @@ def hold_end(request, mrn, pk):
         )
         if saved:
             messages.success(request, f"Hold ended on {saved.end:%d %b %Y}.")
+            if request.GET.get("next") == "worklist":  # the worklist row's button
+                return redirect("tracker:worklist")
             return redirect("tracker:patient", mrn=patient.mrn)
     _form_viewed(request, patient, f"end hold {hold.pk}")
     intro = f"{hold.get_reason_display()} hold from {hold.start:%d %b %Y}."
