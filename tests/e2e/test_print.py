@@ -75,3 +75,16 @@ def test_printed_worklist_fits_the_page_with_every_column_and_no_search(staff_pa
     )
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], width
+
+
+def test_printed_worklist_opens_the_collapsed_booked_section(staff_page, live_server):
+    """Issue 12 item 5: Booked is collapsed on screen; on paper it is shown like every section."""
+    page = staff_page
+    booked = page.locator("details#booked")
+    body = booked.locator("table, .card-body").first
+    assert booked.evaluate("d => d.open") is False and not body.is_visible()
+    page.emulate_media(media="print")
+    page.wait_for_function("() => document.querySelector('details#booked').open")
+    assert body.is_visible()
+    page.emulate_media(media="screen")
+    page.wait_for_function("() => !document.querySelector('details#booked').open")
