@@ -228,7 +228,8 @@ class CloseRequestForm(forms.Form):
 
 class EndHoldForm(forms.Form):
     end = forms.DateField(label="Hold ends on", widget=DateInput())
-    reason = forms.CharField(
+    end_reason = forms.CharField(
+        label="Reason for ending",
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

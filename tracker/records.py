@@ -134,12 +134,12 @@ HOLD = RecordType(
     label="Hold",
     owner="course",
     dates=("start", "end"),
-    fields=("start", "end", "reason", "notes"),
+    fields=("start", "end", "reason", "end_reason", "notes"),
     form_name="HoldForm",
     create_name="hold_create",
     import_key="holds",
     rule_fields=("start", "end", "reason"),
-    columns=("start", "end", "reason", "notes"),
+    columns=("start", "end", "reason", "end_reason", "notes"),
 )
 LVEF = RecordType(
     kind="lvef",

@@ -130,3 +130,16 @@ def test_printed_timeline_of_a_long_history_is_one_a4_page(staff_page, live_serv
     assert page.locator(".print-courses tbody tr").count() == 2
     pdf = page.pdf(format="A4", print_background=True)
     assert _pdf_pages(pdf) == 1
+
+
+def test_printed_worklist_opens_the_collapsed_booked_section(staff_page, live_server):
+    """Issue 12 item 5: Booked is collapsed on screen; on paper it is shown like every section."""
+    page = staff_page
+    booked = page.locator("details#booked")
+    body = booked.locator("table, .card-body").first
+    assert booked.evaluate("d => d.open") is False and not body.is_visible()
+    page.emulate_media(media="print")
+    page.wait_for_function("() => document.querySelector('details#booked').open")
+    assert body.is_visible()
+    page.emulate_media(media="screen")
+    page.wait_for_function("() => !document.querySelector('details#booked').open")

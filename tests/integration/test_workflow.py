@@ -2,6 +2,7 @@
 log, letters, ending a hold, and the worklist by action that clears when the work is done."""
 
 import csv
+import importlib
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -23,7 +24,7 @@ from tests.factories import (
 )
 from tests.integration.test_views import TODAY, active_patient, days_ago, overdue_patient
 from tracker import selectors, services
-from tracker.models import AuditEvent, ContactLog, ScanRequest
+from tracker.models import AuditEvent, ContactLog, ScanRequest, TreatmentHold
 from tracker.monitoring.wording import day
 
 pytestmark = pytest.mark.django_db
@@ -356,11 +357,96 @@ def test_ending_a_cardiac_hold_before_recovery_asks_for_confirmation(oncologist_
     hold.refresh_from_db()
     assert hold.end is None
     response = oncologist_client.post(
-        url, {"end": TODAY.isoformat(), "confirm": "on", "reason": "Cardiology agrees"}
+        url, {"end": TODAY.isoformat(), "confirm": "on", "end_reason": "Cardiology agrees"}
     )
     assert response.status_code == 302
     hold.refresh_from_db()
-    assert hold.end == TODAY and "Ended before the LVEF recovered: Cardiology agrees" in hold.notes
+    # The reason is the hold's own field (not folded into the notes), in its history and shown.
+    assert hold.end == TODAY and hold.end_reason == "Cardiology agrees"
+    assert "Cardiology agrees" not in hold.notes
+    assert hold.history.latest().end_reason == "Cardiology agrees"
+    assert (
+        "ended because: Cardiology agrees"
+        in oncologist_client.get("/patients/H1/").content.decode()
+    )
+    history = oncologist_client.get("/patients/H1/history/").content.decode()
+    assert "Cardiology agrees" in history
+
+
+def _unrecovered_hold(mrn, reason="cardiac", recovered=False):
+    """A hold 58 days old; the LVEF fell from 62 to 44 (H1) and, when recovered, came back to
+    60 (H2: the rules say may resume)."""
+    patient = PatientFactory(mrn=mrn)
+    course = CourseFactory(patient=patient, planned_start=days_ago(120))
+    for n in (120, 99, 78):
+        InfusionFactory(course=course, date=days_ago(n))
+    LvefFactory(patient=patient, date=days_ago(125), value=Decimal("62"))
+    LvefFactory(patient=patient, date=days_ago(60), value=Decimal("44"))
+    if recovered:
+        LvefFactory(patient=patient, date=days_ago(5), value=Decimal("60"))
+    return HoldFactory(course=course, start=days_ago(58), reason=reason)
+
+
+@pytest.mark.parametrize(
+    "hold_reason, recovered, end_reason, error",
+    [
+        # H2: a cardiac hold whose LVEF has not recovered needs a reason (and confirmation).
+        ("cardiac", False, "", "end_reason"),
+        ("cardiac", False, "   ", "end_reason"),
+        ("cardiac", False, "Cardiology agrees", None),
+        # Recovered (may resume), or not a cardiac hold: the reason is optional.
+        ("cardiac", True, "", None),
+        ("cardiac", True, "Recovered", None),
+        ("other", False, "", None),
+        ("other", False, "Back from holiday", None),
+        ("cardiac", False, "x" * 501, "end_reason"),
+    ],
+)
+def test_hold_end_reason_required_exactly_when_not_recovered(
+    oncologist, hold_reason, recovered, end_reason, error
+):
+    hold = _unrecovered_hold("H2", hold_reason, recovered)
+    end = lambda: services.hold_end(  # noqa: E731
+        hold, actor=oncologist, end=TODAY, reason=end_reason, confirmed=True, today=TODAY
+    )
+    if error:
+        with pytest.raises(ValidationError) as caught:
+            end()
+        assert error in caught.value.message_dict
+        hold.refresh_from_db()
+        assert hold.end is None and hold.end_reason == ""
+    else:
+        saved = end()
+        assert saved.end == TODAY and saved.end_reason == end_reason.strip()
+
+
+def test_an_open_hold_cannot_have_a_reason_for_ending(oncologist):
+    hold = _unrecovered_hold("H3")
+    hold.end_reason = "no end yet"
+    with pytest.raises(ValidationError) as caught:
+        hold.full_clean()
+    assert "a reason for ending needs an end date" in str(caught.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TreatmentHold.objects.filter(pk=hold.pk).update(end_reason="no end yet")
+
+
+@pytest.mark.parametrize(
+    "notes, kept, reason",
+    [
+        ("Ended before the LVEF recovered: Cardiology agrees", "", "Cardiology agrees"),
+        (
+            "Seen in clinic\nEnded before the LVEF recovered: Two\nlines",
+            "Seen in clinic",
+            "Two\nlines",
+        ),
+        ("Seen\nEnded: patient asked", "Seen", "patient asked"),
+        ("Ended the trip early", "Ended the trip early", ""),
+        ("", "", ""),
+    ],
+)
+def test_migration_moves_the_notes_encoded_reason(notes, kept, reason):
+    module = importlib.import_module("tracker.migrations.0016_hold_end_reason")
+    assert module.split_notes(notes) == (kept, reason)
 
 
 # --- the CSV (issue 13 item 17) --------------------------------------------------------------
@@ -461,3 +547,26 @@ def test_workflow_admins_are_read_mostly(admin_client, model):
     assert admin_client.get(f"/admin/tracker/{model}/add/").status_code == 403
     page = admin_client.get(f"/admin/tracker/{model}/{record.pk}/change/").content.decode()
     assert 'name="notes"' in page and 'name="patient"' not in page
+
+
+# --- End hold from the worklist row (issue 12 items 5, 7) ------------------------------------
+
+
+def test_end_hold_on_the_review_row_returns_to_the_worklist(oncologist_client, nurse_client):
+    hold = _unrecovered_hold("H4", recovered=True)  # may resume: in Review with an open hold
+    page = oncologist_client.get("/").content.decode()
+    review = page[page.index('data-section="review"') :]
+    review = review[: review.index("</section>")]
+    row = review[review.index('data-mrn="H4"') :]
+    row = row[: row.index("</tr>")]
+    href = f"/patients/H4/holds/{hold.pk}/end/?next=worklist"
+    assert f'href="{href}"' in row and "End hold" in row
+    # Nurses do not end holds (issue 12 item 8): no button, and the form is refused.
+    assert "End hold" not in nurse_client.get("/").content.decode()
+    assert nurse_client.post(href, {"end": TODAY.isoformat()}).status_code == 403
+    response = oncologist_client.post(href, {"end": TODAY.isoformat()})
+    assert response.status_code == 302 and response["Location"] == "/"
+    hold.refresh_from_db()
+    assert hold.end == TODAY
+    # Once ended, the row has no End hold button.
+    assert f"holds/{hold.pk}/end/" not in oncologist_client.get("/").content.decode()

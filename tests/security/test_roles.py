@@ -79,6 +79,14 @@ def chart(db):
         "review": ReviewFactory(patient=patient, date=TODAY - timedelta(days=3)),
         "contact": ContactFactory(patient=patient, date=TODAY - timedelta(days=3)),
         "held": active_patient("A1002", latest=Decimal("45"))[0],
+        # An open hold to end (issue 12 item 8: only oncologists end holds).
+        "open_hold": HoldFactory(
+            course=CourseFactory(
+                patient=PatientFactory(mrn="A1003"), planned_start=TODAY - timedelta(days=30)
+            ),
+            start=TODAY - timedelta(days=5),
+            reason="other",
+        ),
     }
 
 
@@ -302,6 +310,13 @@ ENDPOINTS = {
         ContactLog,
     ),
     "end_hold_form": ("get", "/patients/A1001/holds/{hold}/end/", None, ("oncologist",), None),
+    "end_hold": (
+        "post",
+        "/patients/A1003/holds/{open_hold}/end/",
+        {"end": D, "end_reason": "patient asked"},
+        ("oncologist",),
+        None,
+    ),
     # Issue 15 item 4: administrators only (and an account given import_data by hand).
     "import": ("get", "/import/", None, (), None),
     "admin": ("get", "/admin/", None, (), None),
@@ -386,6 +401,9 @@ def test_role_matrix(request, chart, endpoint, role):
             record = chart[MARKED[endpoint]]
             record.refresh_from_db()
             assert not record.entered_in_error
+        if endpoint == "end_hold":
+            chart["open_hold"].refresh_from_db()
+            assert chart["open_hold"].end is None and chart["open_hold"].end_reason == ""
         return
     if method == "get":
         assert response.status_code == 200
@@ -398,6 +416,10 @@ def test_role_matrix(request, chart, endpoint, role):
         if endpoint == "book_scan":
             chart["scan"].refresh_from_db()
             assert chart["scan"].state == "booked"
+        if endpoint == "end_hold":
+            chart["open_hold"].refresh_from_db()
+            assert chart["open_hold"].end == TODAY
+            assert chart["open_hold"].end_reason == "patient asked"
         if endpoint in MARKED:
             record = chart[MARKED[endpoint]]
             record.refresh_from_db()

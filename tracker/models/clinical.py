@@ -262,6 +262,10 @@ class TreatmentHold(ClinicalRecord):
     start = models.DateField(validators=[plausible_date])
     end = models.DateField(null=True, blank=True, validators=[plausible_date])
     reason = models.CharField(max_length=10, choices=HOLD_REASON_CHOICES)
+    # Issue 12 item 7: why the hold ended. Required (by services.workflow.hold_end) when a
+    # cardiac hold ends before the LVEF recovered (H2); the database can only check that a
+    # reason belongs to an ended hold, since "not recovered" is the rules' judgement.
+    end_reason = models.CharField("reason for ending", max_length=500, blank=True)
 
     history = HistoricalRecords()
 
@@ -272,6 +276,11 @@ class TreatmentHold(ClinicalRecord):
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="hold_end_not_before_start",
                 violation_error_message="end must be on or after start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_reason="") | Q(end__isnull=False),
+                name="hold_end_reason_needs_end",
+                violation_error_message="a reason for ending needs an end date",
             ),
             models.CheckConstraint(
                 condition=_in("reason", HOLD_REASON_CHOICES), name="hold_reason_valid"

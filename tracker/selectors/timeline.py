@@ -122,6 +122,8 @@ def patient_history(patient: Patient) -> PatientHistory:
             )
         for hold in course.holds.all():
             until = f" until {day(hold.end)}" if hold.end else " (open)"
+            if hold.end_reason:  # issue 12 item 7: why it ended (before the LVEF recovered)
+                until += f", ended because: {hold.end_reason}"
             entries.append(
                 HistoryEntry(hold.start, "holds", "Hold", f"{hold.reason} hold{until}", hold)
             )

@@ -17,6 +17,7 @@ from tracker.models import (
     Patient,
     RecommendationReview,
     ScanRequest,
+    TreatmentHold,
 )
 from tracker.monitoring.vocabulary import ScanRequestState
 
@@ -93,6 +94,7 @@ WORK_FIELDS = (
     "missed_on",
     *(f"contact_{f}" for f in _CONTACT),
     *(f"review_{f}" for f in _REVIEW),
+    "open_hold_pk",
 )
 
 
@@ -110,6 +112,11 @@ def with_work(statuses):
     annotations["missed_on"] = Subquery(missed.values("closed_on")[:1])
     annotations |= {f"contact_{f}": Subquery(contacts.values(f)[:1]) for f in _CONTACT}
     annotations |= {f"review_{f}": Subquery(reviews.values(f)[:1]) for f in _REVIEW}
+    # The open hold, for the row's End hold button (issue 12 item 7).
+    holds = TreatmentHold.objects.filter(
+        course__patient_id=OuterRef("patient_id"), end__isnull=True, entered_in_error=False
+    ).order_by("-start", "-pk")
+    annotations["open_hold_pk"] = Subquery(holds.values("pk")[:1])
     return statuses.annotate(**annotations)
 
 
@@ -131,6 +138,7 @@ class Work:
     review_decision: str = ""
     review_reason: str = ""
     reviewer: str = ""
+    open_hold_id: int | None = None
 
 
 def _as_date(value):
@@ -162,6 +170,7 @@ def work_of(values: dict) -> Work:
         review_decision=values.get("review_decision") or "",
         review_reason=values.get("review_reason") or "",
         reviewer=reviewer,
+        open_hold_id=values.get("open_hold_pk"),
     )
 
 

@@ -223,21 +223,21 @@ def hold_end(
     confirmed: bool = False,
     today: date | None = None,
 ) -> TreatmentHold:
-    """End an open hold. Before the LVEF has recovered (H2), only confirmed and with a reason,
-    which is kept in the hold's notes (its history and the audit trail record the change)."""
+    """End an open hold. Before the LVEF has recovered (H2), only confirmed and with a reason
+    (end_reason: the hold's history and the audit trail record it with the end date)."""
     today = today or timezone.localdate()
     if hold.end is not None:
         raise ValidationError({"end": ["this hold has already ended"]})
     reason = (reason or "").strip()
-    notes = hold.notes
+    if len(reason) > 500:
+        raise ValidationError({"end_reason": ["at most 500 characters"]})
     if hold_end_needs_confirmation(hold, today):
         if not confirmed:
             raise ValidationError(
                 {"confirm": ["the LVEF has not recovered (H2): confirm to end the hold anyway"]}
             )
         if not reason:
-            raise ValidationError({"reason": ["say why the hold ends before the LVEF recovered"]})
-        notes = f"{notes}\nEnded before the LVEF recovered: {reason}".strip()
-    elif reason:
-        notes = f"{notes}\nEnded: {reason}".strip()
-    return record_update(hold, actor=actor, end=end, notes=notes[:2000])
+            raise ValidationError(
+                {"end_reason": ["say why the hold ends before the LVEF recovered"]}
+            )
+    return record_update(hold, actor=actor, end=end, end_reason=reason)

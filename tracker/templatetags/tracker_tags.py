@@ -360,7 +360,7 @@ _ROW_ACTIONS = {
     "book_scan": ("request", "letter", "contact"),
     "chase": ("book", "request", "contact", "letter"),
     "booked": ("book", "contact"),
-    "review": ("review",),
+    "review": ("review", "end_hold"),
     "check_record": (),
     "dose": (),
 }
@@ -370,6 +370,7 @@ _ACTION_PERMISSIONS = {
     "contact": "tracker.add_contactlog",
     "letter": "tracker.add_contactlog",
     "review": "tracker.add_recommendationreview",
+    "end_hold": "tracker.change_treatmenthold",  # oncologists only (issue 12 item 8)
 }
 
 
@@ -421,6 +422,9 @@ def _worklist_row(key, row, prefix, allowed) -> str:
             buttons.append((f"{url}letter/", "Print letter"))
         elif action == "review":
             buttons.append((f"{url}reviews/new/", "Record review"))
+        elif action == "end_hold" and work.open_hold_id:
+            # The timeline's form; ?next=worklist brings the user back here.
+            buttons.append((f"{url}holds/{work.open_hold_id}/end/?next=worklist", "End hold"))
     buttons.append((url, "Open record"))
     actions = " ".join(
         f'<a class="btn btn-sm btn-outline-primary mb-1 touch-target" href="{e(href)}">'

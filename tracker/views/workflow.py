@@ -144,12 +144,14 @@ def hold_end(request, mrn, pk):
                 actor=request.user,
                 today=today,
                 end=data["end"],
-                reason=data.get("reason", ""),
+                reason=data.get("end_reason", ""),
                 confirmed=data.get("confirm", False),
             ),
         )
         if saved:
             messages.success(request, f"Hold ended on {saved.end:%d %b %Y}.")
+            if request.GET.get("next") == "worklist":  # the worklist row's button
+                return redirect("tracker:worklist")
             return redirect("tracker:patient", mrn=patient.mrn)
     _form_viewed(request, patient, f"end hold {hold.pk}")
     intro = f"{hold.get_reason_display()} hold from {hold.start:%d %b %Y}."
