@@ -111,17 +111,13 @@ def percent(numerator: int, denominator: int) -> Decimal | None:
     )
 
 
-def _measure(
-    measure_id: str, outcomes: Iterable[tuple[str, str]], met: int = 0, **extra
-) -> Measure:
-    """From (patient key, outcome) per item, and ``met`` items counted already: figures count
-    items, lists count patients."""
+def _measure(measure_id: str, outcomes: Iterable[tuple[str, str]], *, met: int, **extra) -> Measure:
+    """From (patient key, outcome) per item not met or pending (the ItemStore keeps met items
+    as counts only), and the ``met`` items counted: figures count items, lists count patients."""
     not_met = 0
     missed, waiting = set(), set()
     for key, outcome in outcomes:
-        if outcome == MET:
-            met += 1
-        elif outcome == NOT_MET:
+        if outcome == NOT_MET:
             not_met += 1
             missed.add(key)
         else:
