@@ -75,3 +75,28 @@ def test_printed_worklist_fits_the_page_with_every_column_and_no_search(staff_pa
     )
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], width
+
+
+def test_printed_worklist_opens_the_collapsed_booked_section(staff_page, live_server):
+    """The Booked section is collapsed on screen (issue 12 item 5); printed, its rows show
+    (print-open.js on beforeprint), and it is collapsed again after the print."""
+    page = staff_page
+    page.goto(f"{live_server.url}/")
+    booked = page.locator('details[data-section="booked"]')
+    assert booked.get_attribute("open") is None
+    first = booked.locator("tbody tr[data-mrn]").first
+    assert not first.is_visible()
+    # What a later beforeprint listener sees, during Chromium's own print (page.pdf()).
+    page.evaluate(
+        """() => window.addEventListener("beforeprint", () => {
+            const d = document.querySelector('details[data-section="booked"]');
+            window.bookedRowsWhilePrinting = d.open
+              ? d.querySelectorAll("tbody tr[data-mrn]").length : 0;
+        })"""
+    )
+    page.pdf(format="A4")
+    assert page.evaluate("window.bookedRowsWhilePrinting") > 0
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert first.is_visible()
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert not first.is_visible()
