@@ -851,6 +851,8 @@ def demo_workflow() -> list[dict]:
 
     return [
         # Booked: requested within the booking window, and booked ahead (once after the due date).
+        # Entered in error: asked for by mistake and taken back (the request after it is open).
+        scan("D1017", 3, close="entered_in_error", reason="Requested twice: the other stands."),
         scan("D1017", 2),
         scan("D1024", 6, booked_for=9, place="Echo lab, level 2"),
         scan("D1030", 4, by="cardiology", booked_for=40, place="Cardiology outpatients"),
@@ -869,6 +871,7 @@ def demo_workflow() -> list[dict]:
         ),  # fmt: skip
         review("D1031", "resume", "LVEF back to 55%; resume at the next cycle."),
         review("D1047", "refer_to_cardiology", "Second decline: cardio-oncology opinion first."),
+        review("D1030", "discontinue", "No scan since the hold and breathless: stop for good."),
         review("D1033", "hold_recorded", "Hold recorded.", stale=True),
         # Contacts of several outcomes.
         contact("D1040", 2, "phone", "no_answer"),
@@ -878,4 +881,6 @@ def demo_workflow() -> list[dict]:
         contact("D1024", 6, "phone", "reached_booked", "Booked for the echo lab."),
         contact("D1029", 3, "letter", "letter_sent", "Reminder letter printed."),
         contact("D1017", 1, "email", "reached_will_call_back"),
+        contact("D1030", 3, "in_person", "reached_booked", "Booked at the infusion visit."),
+        contact("D1043", 2, "message", "no_answer", "Text message sent; no reply."),
     ]

@@ -53,13 +53,20 @@ def _one_connection():
 @pytest.fixture
 def world(db, api):
     """A patient with one record of every kind, and a token per persona."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from tests.factories import (
+        ContactFactory,
         CoTreatmentFactory,
         CourseFactory,
         HoldFactory,
         InfusionFactory,
         LvefFactory,
         PatientFactory,
+        ReviewFactory,
+        ScanRequestFactory,
     )
 
     patient = PatientFactory(mrn="A1001")
@@ -70,7 +77,13 @@ def world(db, api):
         "holds": HoldFactory(course=course).pk,
         "lvef": LvefFactory(patient=patient).pk,
         "cotreatments": CoTreatmentFactory(patient=patient).pk,
+        # Issue 12's records: an open request (its state endpoints reach the services), a
+        # review and a contact; a fall of the LVEF calls for a review (hold, H1-H4).
+        "scans": ScanRequestFactory(patient=patient).pk,
+        "reviews": ReviewFactory(patient=patient).pk,
+        "contacts": ContactFactory(patient=patient).pk,
     }
+    LvefFactory(patient=patient, date=timezone.localdate() - timedelta(days=1), value=40)
     tokens = {persona: api(persona).token for persona in PERSONAS}
     return {"records": records, "tokens": tokens, "course": course.pk}
 

@@ -231,12 +231,23 @@ def today():
 
 @pytest.fixture
 def demo_clinic(transactional_db, today):
-    """The demo patients of devdata.demo, dated relative to today, through the real import."""
+    """The demo of `make run` (seed_demo), dated relative to today: the patients of
+    devdata.demo through the real import, then their scan requests, reviews and contacts
+    (issue 12's "every state of every new record"), recorded by demo staff whose usernames
+    leave nurse / oncologist / admin to the fixtures above."""
     from devdata.demo import demo_document
     from tracker.interchange import import_document
+    from tracker.management.commands.seed_demo import DEMO_STAFF, load_demo_workflow
     from tracker.services import import_actor
 
-    return import_document(demo_document(today), actor=import_actor())
+    result = import_document(demo_document(today), actor=import_actor())
+    demo_staff = {
+        username: staff(f"demo-{username}", first, last, role=role)
+        for username, first, last, role in DEMO_STAFF
+        if role
+    }
+    load_demo_workflow(today, demo_staff)
+    return result
 
 
 @pytest.fixture

@@ -143,3 +143,28 @@ def test_printed_worklist_opens_the_collapsed_booked_section(staff_page, live_se
     assert body.is_visible()
     page.emulate_media(media="screen")
     page.wait_for_function("() => !document.querySelector('details#booked').open")
+
+
+def test_printed_worklist_shows_the_booked_rows_in_chromiums_print(staff_page, live_server):
+    """The Booked section is collapsed on screen (issue 12 item 5); printed, its rows show
+    (print-open.js on beforeprint), and it is collapsed again after the print."""
+    page = staff_page
+    page.goto(f"{live_server.url}/")
+    booked = page.locator('details[data-section="booked"]')
+    assert booked.get_attribute("open") is None
+    first = booked.locator("tbody tr[data-mrn]").first
+    assert not first.is_visible()
+    # What a later beforeprint listener sees, during Chromium's own print (page.pdf()).
+    page.evaluate(
+        """() => window.addEventListener("beforeprint", () => {
+            const d = document.querySelector('details[data-section="booked"]');
+            window.bookedRowsWhilePrinting = d.open
+              ? d.querySelectorAll("tbody tr[data-mrn]").length : 0;
+        })"""
+    )
+    page.pdf(format="A4")
+    assert page.evaluate("window.bookedRowsWhilePrinting") > 0
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert first.is_visible()
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert not first.is_visible()

@@ -528,7 +528,7 @@ def test_the_demo_shows_every_state_of_every_new_record(client):
     review = {row.mrn for row in sections["review"].rows}
     assert "D1033" in review  # its review covers an older LVEF: stale
     assert not {"D1031", "D1032", "D1047"} & review  # current reviews
-    assert RecommendationReview.objects.count() == 4
+    assert RecommendationReview.objects.count() == 5
     client.force_login(UserFactory(username="reader", roles=["viewer"]))
     page = client.get("/patients/D1032/").content.decode()
     assert "Reviewed" in page and "continue despite the criteria" in page
@@ -570,3 +570,38 @@ def test_end_hold_on_the_review_row_returns_to_the_worklist(oncologist_client, n
     assert hold.end == TODAY
     # Once ended, the row has no End hold button.
     assert f"holds/{hold.pk}/end/" not in oncologist_client.get("/").content.decode()
+
+
+def test_the_demo_seed_fills_every_section_state_decision_outcome_and_chair_state():
+    """Issue 12 "Done when": the demo data shows every state of every new record; every worklist
+    section has a row and the chair list of the demo's today has a stop, a check and a go."""
+    from django.core.management import call_command
+
+    from tracker.models import RecommendationReview
+    from tracker.monitoring.vocabulary import (
+        ContactMethod,
+        ContactOutcome,
+        ReviewDecision,
+        ScanRequestState,
+    )
+    from tracker.selectors.chair import chair_list
+
+    call_command("seed_demo", "--password", "x" * 14, stdout=io.StringIO())
+    sections, counts = selectors.worklist(TODAY)
+    for key in ("book_scan", "chase", "booked", "review", "check_record", "dose"):
+        assert counts[key] > 0 and sections[[s.key for s in sections].index(key)].rows, key
+    live = ScanRequest.objects.filter(entered_in_error=False)
+    assert set(live.values_list("state", flat=True)) == {s.value for s in ScanRequestState}
+    assert ScanRequest.objects.filter(entered_in_error=True).exists()
+    assert live.filter(state="done", lvef__isnull=False).exists()  # linked to its LVEF
+    assert live.filter(state="cancelled").exclude(cancel_reason="").exists()
+    booked = {s.key: s for s in sections}["booked"].rows
+    assert any(row.warning for row in booked)  # booked after the due date
+    decisions = set(RecommendationReview.objects.values_list("decision", flat=True))
+    assert decisions == {d.value for d in ReviewDecision}
+    outcomes = set(ContactLog.objects.values_list("outcome", flat=True))
+    assert outcomes == {o.value for o in ContactOutcome}
+    methods = set(ContactLog.objects.values_list("method", flat=True))
+    assert methods == {m.value for m in ContactMethod}
+    chair = chair_list(TODAY).counts
+    assert chair["stop"] >= 1 and chair["check"] >= 1 and chair["go"] >= 1, chair

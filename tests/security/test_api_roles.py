@@ -11,12 +11,15 @@ from django.utils import timezone
 
 from tests.api.conftest import PERSONAS
 from tests.factories import (
+    ContactFactory,
     CoTreatmentFactory,
     CourseFactory,
     HoldFactory,
     InfusionFactory,
     LvefFactory,
     PatientFactory,
+    ReviewFactory,
+    ScanRequestFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +35,14 @@ WRITERS = {
     "infusions": ("oncologist", "nurse"),
     "lvef": ("oncologist", "nurse", "cardiology"),
     "cotreatments": ("oncologist", "nurse"),
+    # Issue 12 item 8: nurses and oncologists request scans and log contacts; only oncologists
+    # record reviews; cardiology may book (CHANGERS below).
+    "scans": ("oncologist", "nurse"),
+    "reviews": ("oncologist",),
+    "contacts": ("oncologist", "nurse"),
 }
+# Who may change a record, where that differs from who may create it.
+CHANGERS = {"scans": ("oncologist", "nurse", "cardiology")}
 NEW = {
     "courses": {"agent": "trastuzumab", "intent": "metastatic", "schedule": "weekly",
                 "planned_start": D},
@@ -40,6 +50,9 @@ NEW = {
     "infusions": {"course": "{course}", "date": D, "dose_mg": 360, "confirm_warnings": True},
     "lvef": {"date": D, "value": 60, "modality": "echo"},
     "cotreatments": {"drug": "epirubicin", "start": D},
+    "scans": {"modality": "echo", "requested_on": D},
+    "reviews": {"date": D, "decision": "hold_recorded"},
+    "contacts": {"date": D, "method": "phone", "outcome": "no_answer"},
 }  # fmt: skip
 P = "/api/v1/patients/A1001"
 # name -> (method, url, body, roles allowed or "public")
@@ -75,12 +88,24 @@ for kind, writers in WRITERS.items():
     ENDPOINTS[(kind, "patch")] = (
         f"{P}/{kind}/{{{kind}}}/",
         {"notes": "checked", "updated_at": f"{{{kind}_at}}"},
-        writers,
+        CHANGERS.get(kind, writers),
     )
     ENDPOINTS[(f"{kind}_entered_in_error", "post")] = (
         f"{P}/{kind}/{{{kind}}}/entered-in-error/",
         {"reason": "wrong patient"},
-        writers,
+        CHANGERS.get(kind, writers),
+    )
+# A scan request's state changes, on an open (booked) request made for the row: the chart's own
+# scan request is closed, so that a new one may be requested.
+for action, body in (
+    ("book", {"booked_for": D, "place": "Echo lab"}),
+    ("cancel", {"reason": "moved away"}),
+    ("did_not_attend", {"closed_on": D}),
+):
+    ENDPOINTS[(f"scans_{action}", "post")] = (
+        f"{P}/scans/{{scan_open}}/{action.replace('_', '-')}/",
+        body,
+        CHANGERS["scans"],
     )
 
 
@@ -96,7 +121,15 @@ def chart(db):
         ),
         "lvef": LvefFactory(patient=patient, date=TODAY - timedelta(days=40)),
         "cotreatments": CoTreatmentFactory(patient=patient),
+        "scans": ScanRequestFactory(
+            patient=patient, state="cancelled", closed_on=TODAY, cancel_reason="moved"
+        ),
+        "reviews": ReviewFactory(patient=patient, date=TODAY - timedelta(days=3)),
+        "contacts": ContactFactory(patient=patient, date=TODAY - timedelta(days=3)),
     }
+    # 60% then 40% yesterday, a fall of 20 points below 50%: hold (H1-H4), so that a review is
+    # called for.
+    LvefFactory(patient=patient, date=TODAY - timedelta(days=1), value=40)
     values = {"course": course.pk, "patient": patient.updated_at.isoformat()}
     for kind, record in records.items():
         record.refresh_from_db()
@@ -126,7 +159,7 @@ def _call(client, method, url, body, chart, headers):
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e[1]} {e[0]}")
 @pytest.mark.parametrize("persona", ("anonymous", *PERSONAS))
 def test_api_role_matrix(request, client, chart, endpoint, persona):
-    from tracker.models import ApiToken, AuditEvent
+    from tracker.models import ApiToken, AuditEvent, Patient
 
     name, method = endpoint
     url, body, allowed = ENDPOINTS[endpoint]
@@ -136,6 +169,15 @@ def test_api_role_matrix(request, client, chart, endpoint, persona):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     writes = AuditEvent.objects.filter(action__in=("record_created", "record_changed"))
     before = writes.count()
+    if "{scan_open}" in url:
+        scan = ScanRequestFactory(
+            patient=Patient.objects.get(mrn="A1001"),
+            state="booked",
+            booked_for=TODAY,
+            booked_on=TODAY,
+        )
+        chart = {**chart, "scan_open": scan.pk}
+        before = writes.count()
     response = _call(client, method, url, body, chart, headers)
     if allowed == "public":
         assert response.status_code == 200

@@ -25,6 +25,26 @@ AUDIT_FIELDS = (
     "updated_by",
 )
 USERS = ("entered_in_error_by", "created_by", "updated_by")
+# What the follow-through records (issue 12) show beyond their editable fields: the state of a
+# scan request (changed by its own endpoints, not by an edit), who acted, and what a review
+# covered. Read-only.
+READ_ONLY_EXTRA = {
+    "scans": (
+        "state",
+        "booked_for",
+        "booked_on",
+        "place",
+        "closed_on",
+        "cancel_reason",
+        "lvef",
+        "requested_by",
+        "closed_by",
+    ),
+    "reviews": ("recommendation", "hold_not_actioned", "lvef", "lvef_date", "lvef_value",
+                "reviewed_by"),
+    "contacts": ("contacted_by",),
+}  # fmt: skip
+WORKFLOW_USERS = ("requested_by", "closed_by", "reviewed_by", "contacted_by")
 
 
 class ClinicalDecimal(serializers.DecimalField):
@@ -101,10 +121,10 @@ class RecordSerializer(Strict, serializers.ModelSerializer):
         return kwargs
 
 
-def _users():
+def _users(names=USERS):
     return {
         name: serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-        for name in USERS
+        for name in names
     }
 
 
@@ -131,13 +151,15 @@ class RecordBodies:
         by_course = record_type.owner == "course"
         own = ("course",) if by_course else ()
         key = () if record_type is rt.PATIENT else ("id",)
+        shown = READ_ONLY_EXTRA.get(record_type.kind, ())
         self.read = _serializer(
             model,
             record_type,
-            (*key, *own, *record_type.fields, *AUDIT_FIELDS),
-            read_only=(*key, *own, *record_type.fields, *AUDIT_FIELDS),
+            (*key, *own, *record_type.fields, *shown, *AUDIT_FIELDS),
+            read_only=(*key, *own, *record_type.fields, *shown, *AUDIT_FIELDS),
             extra={
                 **_users(),
+                **_users(tuple(name for name in shown if name in WORKFLOW_USERS)),
                 **(
                     {"course": serializers.IntegerField(source="course_id", read_only=True)}
                     if by_course
@@ -192,6 +214,25 @@ BODIES = {t.kind: RecordBodies(t) for t in rt.REGISTRY}
 class EnteredInError(Strict, serializers.Serializer):
     reason = serializers.CharField(
         max_length=500, help_text="Why the record is wrong; it stays, struck through."
+    )
+
+
+class ScanBooking(Strict, serializers.Serializer):
+    booked_for = serializers.DateField(help_text="The day the scan is booked for.")
+    place = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Where."
+    )
+
+
+class ScanCancel(Strict, serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text="Why the request is cancelled.")
+    closed_on = serializers.DateField(required=False, help_text="Default: today.")
+
+
+class ScanDidNotAttend(Strict, serializers.Serializer):
+    closed_on = serializers.DateField(required=False, help_text="Default: today.")
+    reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", help_text="A note."
     )
 
 

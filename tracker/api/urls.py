@@ -51,4 +51,12 @@ for kind, (listed, detail, error) in views.RECORD_VIEWS.items():
             name=f"{kind}_entered_in_error",
         ),
     ]
+for action, view in views.SCAN_STATE_VIEWS.items():
+    urlpatterns.append(
+        path(
+            f"patients/<mrn:mrn>/scans/<int:pk>/{action}/",
+            _open(view.as_view()),
+            name=f"scans_{action.replace('-', '_')}",
+        )
+    )
 urlpatterns.append(re_path(r"^[\s\S]*$", _open(not_found), name="not_found"))

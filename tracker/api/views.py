@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from tracker import monitoring, selectors, services
 from tracker import records as rt
 from tracker.interchange import quality_report, report
-from tracker.models import WORKFLOW_MODELS, Patient, TreatmentCourse
+from tracker.models import Patient, ScanRequest, TreatmentCourse
 from tracker.monitoring.flags import FLAGS
 from tracker.selectors import patient_list as patient_list_selector
 from tracker.views.common import _listed
@@ -407,12 +407,70 @@ def record_views(record_type: rt.RecordType):
     return RecordList, RecordDetail, RecordEnteredInError
 
 
-# The clinical records; the follow-through records of issue 12 (scan requests, reviews,
-# contacts) change state through their own services and pages, not yet through the API.
-RECORD_VIEWS = {
-    kind: record_views(t)
-    for kind, t in rt.PATIENT_RECORDS.items()
-    if t.model not in WORKFLOW_MODELS
+# Every clinical record of a patient, the follow-through records of issue 12 (scan requests,
+# reviews, contacts) included: a scan request is a clinical record like the others (issue 12
+# item 1), created, read, edited (its whitelisted fields) and marked entered in error alike.
+RECORD_VIEWS = {kind: record_views(t) for kind, t in rt.PATIENT_RECORDS.items()}
+
+
+# --- a scan request's state: book, cancel, did not attend (issue 12 item 1) -------------------
+
+SCANS = s.BODIES[rt.SCAN_REQUEST.kind]
+
+
+def scan_state_view(name, body, summary, write):
+    """POST .../scans/<id>/<name>/: one state change through its service, with the permission
+    of the booking and closing pages (change_scanrequest: nurses, oncologists, cardiology). The
+    service checks the state under the patient's lock: a request already closed, or marked
+    entered in error, is refused with the field at fault."""
+
+    class ScanState(ApiView):
+        http_method_names = ["post"]
+        permissions = {"POST": "change_scanrequest"}
+
+        @extend_schema(
+            operation_id=f"scans_{name.replace('-', '_')}",
+            tags=[rt.SCAN_REQUEST.kind],
+            parameters=[MRN, ID],
+            request=body,
+            responses={200: SCANS.read, **COMMON, **NOT_FOUND},
+            description=summary,
+        )
+        def post(self, request, mrn, pk):
+            patient = _patient(mrn)
+            scan = get_object_or_404(ScanRequest, pk=pk, patient=patient)
+            data = self.body(body)
+            _save(lambda: write(scan, request.user, data))
+            fresh = ScanRequest.objects.select_related(*s.USERS).get(pk=scan.pk)
+            return Response(SCANS.read(fresh).data)
+
+    ScanState.__name__ = ScanState.__qualname__ = f"ScanRequest{name.title().replace('-', '')}"
+    return ScanState
+
+
+SCAN_STATE_VIEWS = {
+    "book": scan_state_view(
+        "book",
+        s.ScanBooking,
+        "Record the booking (requested → booked), or move a booked scan to another day.",
+        lambda scan, user, data: services.scan_request_book(scan, actor=user, **data),
+    ),
+    "cancel": scan_state_view(
+        "cancel",
+        s.ScanCancel,
+        "Cancel an open request, with the reason (nothing is deleted).",
+        lambda scan, user, data: services.scan_request_close(
+            scan, actor=user, state="cancelled", **data
+        ),
+    ),
+    "did-not-attend": scan_state_view(
+        "did-not-attend",
+        s.ScanDidNotAttend,
+        "The patient did not attend the booked scan (a booked request only).",
+        lambda scan, user, data: services.scan_request_close(
+            scan, actor=user, state="did_not_attend", **data
+        ),
+    ),
 }
 
 

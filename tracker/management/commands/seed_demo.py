@@ -107,6 +107,9 @@ def _demo_scan(patient, actor, item, today, timedelta):
         return
     requested = today - timedelta(days=item["requested"])
     request = services.scan_request_create(actor=actor, patient=patient, requested_on=requested)
+    if item.get("close") == "entered_in_error":
+        services.mark_entered_in_error(request, actor=actor, reason=item["reason"])
+        return
     if "booked_for" in item:
         request = services.scan_request_book(
             request,
