@@ -206,7 +206,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Two choice sets share the field name "recommendation": the rules' values (the report, the
+    # patient list) and the labelled ones a review records (issue 12 item 2).
+    "ENUM_NAME_OVERRIDES": {
+        "RecommendationEnum": "tracker.api.serializers.RECOMMENDATION_VALUES",
+        "ReviewedRecommendationEnum": "tracker.models.workflow.RECOMMENDATION_CHOICES",
+    },
 }
 
 # Clinical thresholds an institution may change (clinical-rules.md: LLN; S6 due-soon window).

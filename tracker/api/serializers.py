@@ -236,6 +236,11 @@ class ScanDidNotAttend(Strict, serializers.Serializer):
     )
 
 
+# The rules' recommendation as a plain choice set (the report, the patient list); named in
+# SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] beside the review's labelled one.
+RECOMMENDATION_VALUES = [m.value for m in v.Recommendation]
+
+
 def _choices(enum):
     return serializers.ChoiceField(choices=[m.value for m in enum])
 
