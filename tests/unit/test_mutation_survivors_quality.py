@@ -14,12 +14,15 @@ from tracker.monitoring.quality import (
     NOT_MET,
     Item,
     ItemStore,
+    assessment_at,
     episodes,
     patient_items,
     q7_items,
+    quality_measures,
 )
+from tracker.monitoring.rule_settings import DEFAULT_SETTINGS
 
-from .builders import course, hold, infusion, infusions, lvef, record
+from .builders import course, hold, infusion, infusions, lvef, record, run
 from .test_quality import (
     AS_OF,
     CHAIN,
@@ -106,10 +109,11 @@ def _eps(rec, as_of=AS_OF):
 
 def test_episodes_e_on_as_of_and_the_episode_fields():
     # episodes 23 (a course ending on as_of has ended), 41 (last), 43/53 (the profile by intent).
-    rec = record([course(infusions=infusions(count=5), end=plus(100), intent="metastatic")])
-    (ep,) = _eps(rec, plus(100))
+    # Episode.last and .profile are read by no code (redundant fields, docs/testing.md).
+    kadcyla = course(infusions=infusions(count=5), end=plus(100), agent="trastuzumab_emtansine")
+    (ep,) = _eps(record([kadcyla]), plus(100))
     assert (ep.first, ep.last, ep.end) == (F, plus(84), plus(100))
-    assert ep.profile == profile_for("trastuzumab", "metastatic", RuleSettings().rule_set)
+    assert ep.profile.name == "Kadcyla, early-stage"
 
 
 def test_episodes_a_course_with_an_infusion_in_a_later_run_has_not_ended():
@@ -173,11 +177,8 @@ def test_q5_an_other_hold_before_the_cardiac_one_is_skipped():
 
 
 def test_q5_a_hold_starting_on_f_is_of_the_episode():
-    # _q5 15 (h.start <= F).
-    assert (
-        reasons(decline(holds=(hold(F, end="2026-01-06"), hold(plus(2, M)))), AS_OF, "Q5")[0][0]
-        == MET
-    )
+    # _q5 15 (h.start <= F): a cardiac hold from F, still open on M's date.
+    assert reasons(decline(holds=(hold(F),)), AS_OF, "Q5") == [(MET, "")]
 
 
 def test_q5_a_hold_before_the_episode_then_one_of_it():
@@ -316,3 +317,64 @@ def test_rules_in_a_section():
     assert len(sections) > 1
     for section in sections:
         assert rules_in(section) == tuple(r for r in RULES if r.section == section)
+
+
+def test_q7_s5_and_s1_due_dates_as_evaluate_gives_them():
+    # assessment_at 12 (the phase: completed -> S5, L + 6 months), 13 (B: planned -> S1, B + 3
+    # months, not the planned start).
+    done = record(
+        [course(infusions=infusions(count=4), end="2026-03-10")],
+        (lvef("2025-12-20", 62), lvef("2026-03-15", 60)),
+    )
+    planned = record([course(date(2026, 1, 10))], (lvef("2026-01-01", 62),))
+    for rec, when, due in (
+        (done, date(2026, 7, 1), date(2026, 9, 15)),
+        (planned, D1, date(2026, 4, 1)),
+    ):
+        assert assessment_at(rec, when, DEFAULT_SETTINGS)[2] == due
+        assert run(rec, when).next_assessment_due == due
+        assert [i.outcome for i in q7_items(rec, (when,))] == [MET]
+
+
+def test_q7_uses_the_rule_settings():
+    # quality_measures 25: S3 under the EU SmPC is the repeat 21 days after L (US label 28).
+    c = course(infusions=infusions(count=4), holds=(hold(H),))
+    rec = record([c], (lvef("2025-12-20", 62), lvef(H, 46)))
+    period = (date(2026, 1, 1), date(2026, 4, 12))
+    q7 = {
+        settings.rule_set: [m for m in quality_measures([rec], *period, AS_OF, settings)][-1]
+        for settings in (DEFAULT_SETTINGS, RuleSettings(rule_set="eu_smpc"))
+    }
+    assert [(m.id, m.numerator, m.not_met) for m in q7.values()] == [
+        ("Q7", 1, ()),
+        ("Q7", 0, ("A1001",)),
+    ]
+
+
+def _explained(rec, as_of, code):
+    return [e.text for e in run(rec, as_of).explanations if e.code == code]
+
+
+def test_the_overdue_sentence_names_l_plus_3_months():
+    # explain _sentence 59 (S2's due date passed on to the words: "3 months after the LVEF").
+    assert _explained(OVERDUE_10, Q7_END, "ASSESSMENT_OVERDUE") == [
+        "The next LVEF scan was due on 20 Mar 2026 (3 months after the LVEF of 62% on "
+        "20 Dec 2025) and is overdue. Book it as soon as possible. [S2, S6]"
+    ]
+
+
+def test_a_value_only_hold_criterion_without_a_baseline_does_not_mention_the_baseline():
+    # sentences criterion_sentence 20 (H1, Kadcyla early-stage: withhold below 45%, no drop read).
+    kadcyla = course(infusions=infusions(count=4), agent="trastuzumab_emtansine")
+    rec = record([kadcyla], (lvef(M, 35),))
+    assert _explained(rec, M, "LVEF_HOLD_CRITERIA") == [
+        "LVEF is 35% (18 Mar 2026). Kadcyla US label: withhold below 45%. [H1]"
+    ]
+
+
+def test_q7_items_each_day_whatever_the_order():
+    # q7_items 10 (continue -> break): a day after follow-up is complete (P1, not counted) does
+    # not hide an earlier day given after it.
+    rec = early_stage(*CHAIN, step(CHAIN[-1]))
+    taken = q7_items(rec, (date(2030, 1, 1), date(2024, 6, 1)))
+    assert [(i.day, i.outcome) for i in taken] == [(date(2024, 6, 1), MET)]
