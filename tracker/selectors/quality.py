@@ -384,14 +384,26 @@ def forget_old_shared(today: date) -> int:
     return deleted
 
 
+# Besides the default quarter, the warm-up brings in the quarters of the year before it (their
+# pages need one more Q7 day each), so that any quarter a reader is likely to pick is read from
+# the shared copies rather than computed for every patient while they wait.
+WARM_UP_QUARTERS = 4
+
+
 def warm_up(today: date | None = None) -> None:
     """Compute the default page's items ahead of the first reader (deploy/gunicorn.conf.py
-    calls it in each worker after it starts, and again each new day): the first view of a day
-    otherwise computes every patient while the reader waits."""
+    calls it in each worker after it starts, and again each new day; refresh_status each
+    night), and the Q7 days of the quarters before it, in one load of the records."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    quality_dashboard(last_complete_quarter(today), today)
+    periods = [last_complete_quarter(today)]
+    while len(periods) < WARM_UP_QUARTERS:
+        periods.append(previous_quarter(periods[-1]))
+    days = {quality.q7_day(q.end, today) for p in periods for q in trend_quarters(p)}
+    with _LOCK:
+        _items(today, rule_settings(), tuple(sorted(days)))
+    quality_dashboard(periods[0], today)
 
 
 def clear_cache() -> None:
