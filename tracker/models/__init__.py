@@ -26,7 +26,7 @@ from .clinical import (
     duplicate_mrn_error,
 )
 from .fields import ClinicalDecimalField, MrnField
-from .status import MonitoringStatus, WorklistVersion
+from .status import MonitoringStatus, QualityItems, WorklistVersion
 from .workflow import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -63,6 +63,7 @@ __all__ = [
     "Infusion",
     "LvefMeasurement",
     "MonitoringStatus",
+    "QualityItems",
     "MrnField",
     "Patient",
     "TreatmentCourse",

@@ -110,3 +110,30 @@ class WorklistVersion(models.Model):
 
     def __str__(self):
         return f"worklist version {self.version}"
+
+
+class QualityItems(models.Model):
+    """The quality dashboard's items of one patient at one evaluation date (issue 14 item 4):
+    a copy of a computation, shared by every app server and kept across restarts so that the
+    day's first view reads them instead of computing 20,000 patients. ``stamp`` is the patient's
+    stored-status and review stamp they were computed from, ``code`` the rules, measures and
+    settings: a row whose stamp or code differs is never used (selectors.quality). Not clinical
+    data: any row may be deleted and is computed again."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=32)
+    as_of = models.DateField()
+    stamp = models.CharField(max_length=120)
+    # tracker.monitoring.quality.pack of Q1 ... Q6, and of Q7 at each day computed so far.
+    items = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "as_of", "patient"], name="quality_items_one_per_patient"
+            )
+        ]
+        indexes = [models.Index(fields=["as_of"], name="quality_items_as_of")]
+
+    def __str__(self):
+        return f"quality items of patient {self.patient_id} at {self.as_of}"

@@ -442,7 +442,6 @@ class ItemStore:
             self.replace(None, items)
 
     def replace(self, owner, items: Iterable[Item]) -> None:
-        self.remove(owner)
         met: Counter[tuple[str, date]] = Counter()
         others: dict[tuple[str, date], list[Item]] = {}
         for item in items:
@@ -450,6 +449,17 @@ class ItemStore:
                 met[item.measure, item.day] += 1
             else:
                 others.setdefault((item.measure, item.day), []).append(item)
+        self.put(owner, met, others)
+
+    def replace_packed(self, owner, key: str, packs: Iterable) -> None:
+        """Replace an owner's items by their ``pack``ed forms (a stored copy: the met ones are
+        only counted there too), several packs making one owner."""
+        self.put(owner, *unpack(key, packs))
+
+    def put(self, owner, met: Counter, others: dict[tuple[str, date], list[Item]]) -> None:
+        """Replace an owner's items by the count of its met ones per (measure, day) and its
+        others by (measure, day), as ``unpack`` gives them."""
+        self.remove(owner)
         self._met.update(met)
         for (measure, when), listed in others.items():
             self._open[measure].setdefault(when, {})[owner] = listed
@@ -505,6 +515,45 @@ class ItemStore:
                 extra["median_days_overdue"] = median(late) if late else None
             out.append(_measure(measure, outcomes, met=met[measure], **extra))
         return out
+
+
+def pack(items: Iterable[Item]) -> list:
+    """The items in a JSON-ready form that ItemStore.replace_packed reads back: the met ones as
+    counts per (measure, day), the others in full without the patient key (the owner's)."""
+    met: Counter[tuple[str, str]] = Counter()
+    others = []
+    for i in items:
+        if i.outcome == MET:
+            met[i.measure, i.day.isoformat()] += 1
+        else:
+            others.append([i.measure, i.outcome, i.day.isoformat(), i.reason, i.overdue_days])
+    return [[[m, d, n] for (m, d), n in sorted(met.items())], others]
+
+
+def unpack(key: str, packs: Iterable) -> tuple[Counter, dict[tuple[str, date], list[Item]]]:
+    met: Counter[tuple[str, date]] = Counter()
+    grouped: dict[tuple[str, date], list[Item]] = {}
+    for met_counts, others in packs:
+        for measure, when, count in met_counts:
+            met[measure, _day(when)] += count
+        for measure, outcome, when, reason, overdue in others:
+            on = _day(when)
+            item = Item(measure, key, outcome, on, reason, overdue)
+            grouped.setdefault((measure, on), []).append(item)
+    return met, grouped
+
+
+_DAYS: dict[str, date] = {}
+
+
+def _day(text: str) -> date:
+    # The same few hundred days recur across every patient's stored items: parse each once.
+    found = _DAYS.get(text)
+    if found is None:
+        if len(_DAYS) > 100_000:
+            _DAYS.clear()
+        found = _DAYS[text] = date.fromisoformat(text)
+    return found
 
 
 def measures_of(items: Iterable[Item], start: date, end: date, as_of: date) -> list[Measure]:

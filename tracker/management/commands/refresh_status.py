@@ -1,10 +1,12 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from tracker import services
-from tracker.models import MonitoringStatus
+from tracker.models import MonitoringStatus, QualityItems
 from tracker.ops.locks import REFRESH_STATUS_LOCK, advisory_lock, analyze
+from tracker.selectors import quality
 
 
 class Command(BaseCommand):
@@ -21,8 +23,13 @@ class Command(BaseCommand):
             action="store_true",
             help="do nothing (exit 0) when another refresh_status holds the lock",
         )
+        parser.add_argument(
+            "--no-quality",
+            action="store_true",
+            help="do not compute the quality dashboard's default page for today afterwards",
+        )
 
-    def handle(self, *args, skip_if_running, **options):
+    def handle(self, *args, skip_if_running, no_quality=False, **options):
         started = time.perf_counter()
         with advisory_lock(REFRESH_STATUS_LOCK, wait=not skip_if_running) as held:
             if not held:
@@ -30,6 +37,12 @@ class Command(BaseCommand):
                 return
             stored = services.status_refresh_in_chunks()
             analyze([MonitoringStatus._meta.db_table])
+            if not no_quality:
+                # Issue 14 item 4: the day's first view of the dashboard, on any app server,
+                # then reads these shared items instead of computing every patient.
+                quality.forget_old_shared(timezone.localdate())
+                quality.warm_up()
+                analyze([QualityItems._meta.db_table])
         self.stdout.write(
             f"Refreshed the status of {stored} patients in {time.perf_counter() - started:.1f} s."
         )
