@@ -245,6 +245,7 @@ def peak_memory_mib(pids) -> int:
 
 def bench_database(kind: str, patients: int, import_file: Path, quality_only=False) -> dict:
     print(f"== {kind}: fresh database, migrate", flush=True)
+    load_average = os.getloadavg()[0]  # the machine is shared: for reading the figures
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.bench",
@@ -323,6 +324,7 @@ def bench_database(kind: str, patients: int, import_file: Path, quality_only=Fal
         "server_mib": server_mib,
         "database_mib": database_mib(kind, url),
         "quality": quality,
+        "load_average": load_average,
     }
 
 
@@ -437,6 +439,8 @@ def growth(by_n: dict, db: str, value) -> tuple[float, float, float | None] | No
 
 
 def _number(x: float) -> str:
+    if isinstance(x, int):
+        return f"{x:,}"
     return f"{x:.0f}" if abs(x) >= 100 else f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}"
 
 
@@ -476,13 +480,13 @@ def write_cost_goal(small: dict, large: dict) -> tuple[bool, str]:
     server median ÷ the trivial page's: met when the factor is at most WRITE_COST_FACTOR."""
     before, after = _ratio(small, "lvef_save"), _ratio(large, "lvef_save")
     factor = after / before
-    said = f"{before:.2f}× → {after:.2f}× the trivial page, {factor:.2f}"
+    said = f"{before:.2f}× → {after:.2f}× the trivial page, factor {factor:.2f}"
     return factor <= WRITE_COST_FACTOR, said
 
 
 def memory_flat_goal(small: dict, large: dict) -> tuple[bool, str]:
     factor = large["report_mib"] / small["report_mib"]
-    said = f"{small['report_mib']} → {large['report_mib']} MiB, {factor:.2f}"
+    said = f"{small['report_mib']} → {large['report_mib']} MiB, factor {factor:.2f}"
     return factor <= MEMORY_FLAT_FACTOR, said
 
 
@@ -584,6 +588,8 @@ def count_table(results: dict, patients: int) -> list[str]:
         row("saturation: requests/s with 8 users, no think time (p95 ms)",
             lambda r: f"{r['load']['saturation_rps']:.1f} ({r['load']['saturation_p95_ms']:.0f})"),
         row("gunicorn peak memory, master + workers (MiB)", lambda r: str(r["server_mib"])),
+        row("machine load average (1 min) when this database's run started",
+            lambda r: f"{r['load_average']:.1f}" if "load_average" in r else "—"),
     ]  # fmt: skip
     lines += ["", "Per page under load (requests, median ms, p95 ms):", ""]
     for name, r in results.items():

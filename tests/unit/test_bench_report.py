@@ -98,7 +98,7 @@ def test_the_write_cost_goal_at_its_threshold(large_save, met, factor):
     # At the smallest N the save is 2× the trivial page; at the largest 2.98×, 3× or 3.02×.
     verdict, said = write_cost_goal(result(save=20.0), result(save=large_save))
     assert verdict is met
-    assert said == f"2.00× → {large_save / 10:.2f}× the trivial page, {factor}"
+    assert said == f"2.00× → {large_save / 10:.2f}× the trivial page, factor {factor}"
 
 
 def test_the_write_cost_goal_is_on_the_ratio_to_the_trivial_page():
@@ -138,8 +138,8 @@ def test_the_goal_lines_name_the_counts_and_the_write_criterion():
     assert write == (
         "- one write costs the same at 2,000 and 100,000 patients (the LVEF save's server median "
         "÷ the trivial page's at 100,000 at most 1.5× the same ratio at 2,000): SQLite met "
-        "(2.00× → 2.50× the trivial page, 1.25); PostgreSQL MISSED (2.00× → 30.00× the trivial "
-        "page, 15.00)"
+        "(2.00× → 2.50× the trivial page, factor 1.25); PostgreSQL MISSED (2.00× → 30.00× the "
+        "trivial page, factor 15.00)"
     )
     assert missed is True
     one = goal_lines({20000: {"SQLite": result()}})[0]
@@ -203,6 +203,8 @@ def test_the_report_has_a_table_per_count_and_the_growth():
     assert "| cost | SQLite 2,000 → 100,000 | PostgreSQL 2,000 → 100,000 |" in report
     assert "| `import_patients` (s) | 20.0 → 200: **10.00×** | 100 → 100: **1.00×** |" in report
     assert "| list, far page (Next) ÷ trivial | 1.20 → 1.20: **1.00×**" in report
+    assert "| its peak memory (MiB) | 150 → 150: **1.00×** |" in report
+    assert "| machine load average (1 min) when this database's run started | — | — |" in report
     assert "Not measured by `bench/run`: `quality_report`" in report
     single = write_report({20000: by_n[2000]}, "bench/run", info, "quiet")
     assert "## Growth with N" not in single
