@@ -526,6 +526,14 @@ def goal_lines(by_n: dict) -> tuple[list[str], bool]:
         lines.append(f"- {label}: {said}")
         missed |= miss
     small, large = min(by_n), max(by_n)
+    if small == large:  # one count: nothing to compare, the goals named without counts
+        lines += [
+            f"- {label}: not evaluated (one patient count; run with several, e.g. --patients "
+            "2000,20000,100000)"
+            for label in ("one write costs the same at every patient count",
+                          "`monitoring_report` memory flat in N")
+        ]  # fmt: skip
+        return lines, missed
     for label, goal in (
         (f"one write costs the same at {small:,} and {large:,} patients (the LVEF save's server "
          f"median ÷ the trivial page's at {large:,} at most {WRITE_COST_FACTOR}× the same ratio "

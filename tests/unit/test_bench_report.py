@@ -143,7 +143,16 @@ def test_the_goal_lines_name_the_counts_and_the_write_criterion():
     )
     assert missed is True
     one = goal_lines({20000: {"SQLite": result()}})[0]
-    assert any(line.endswith("SQLite not evaluated (one patient count)") for line in one)
+    assert one[-2:] == [
+        "- one write costs the same at every patient count: not evaluated (one patient count; "
+        "run with several, e.g. --patients 2000,20000,100000)",
+        "- `monitoring_report` memory flat in N: not evaluated (one patient count; run with "
+        "several, e.g. --patients 2000,20000,100000)",
+    ]
+    # A database measured at one count of several is not evaluated, the other is.
+    partial = {2000: {"SQLite": result(), "PostgreSQL": result()}, 100000: {"SQLite": result()}}
+    write = next(line for line in goal_lines(partial)[0] if line.startswith("- one write"))
+    assert write.endswith("factor 1.00); PostgreSQL not evaluated (one patient count)")
 
 
 def test_p95_under_load_is_missed_at_the_count_where_it_is_over():
