@@ -28,7 +28,9 @@ def test_the_goal_at_two_seconds(cold, page, drill, after, said):
 
 
 def test_the_section_names_the_goal_and_replaces_only_itself():
-    section = quality_section({"SQLite": {"quality": figures(59000, 1, 1, 1)}}, 20_000, "bench/run")
+    section = quality_section(
+        {20_000: {"SQLite": {"quality": figures(59000, 1, 1, 1)}}}, "bench/run"
+    )
     assert (
         "| goal: every view under 2 s (the medians and the first view) | not met: first view |"
         in section
