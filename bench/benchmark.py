@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,6 +243,13 @@ def peak_memory_mib(pids) -> int:
     return total
 
 
+def _last_quarter(today: date) -> tuple[date, date]:
+    """The last complete quarter before today: (its first day, its last day)."""
+    first_of_this = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = first_of_this - timedelta(days=1)
+    return date(end.year, 3 * ((end.month - 1) // 3) + 1, 1), end
+
+
 def bench_database(kind: str, patients: int, import_file: Path, quality_only=False) -> dict:
     print(f"== {kind}: fresh database, migrate", flush=True)
     load_average = os.getloadavg()[0]  # the machine is shared: for reading the figures
@@ -260,6 +267,11 @@ def bench_database(kind: str, patients: int, import_file: Path, quality_only=Fal
     import_seconds, import_mib = manage(env, "import_patients", str(import_file))
     if not quality_only:
         report_seconds, report_mib = manage(env, "monitoring_report")
+        # Issue 16 item 1: quality_report for a quarter (the last complete one) <= 60 s.
+        start, end = _last_quarter(date.today())
+        quality_report_seconds, _ = manage(
+            env, "quality_report", "--from", start.isoformat(), "--to", end.isoformat()
+        )
     refresh_seconds, _ = manage(env, "refresh_status")
     manage(env, "collectstatic", "--noinput")
     password = secrets.token_urlsafe(16)
@@ -317,6 +329,7 @@ def bench_database(kind: str, patients: int, import_file: Path, quality_only=Fal
         "import_seconds": import_seconds,
         "import_mib": import_mib,
         "report_seconds": report_seconds,
+        "quality_report_seconds": quality_report_seconds,
         "report_mib": report_mib,
         "refresh_seconds": refresh_seconds,
         "pages": pages,
@@ -366,6 +379,8 @@ GOALS = (
     ("import ≤ 5 min", lambda r: r["import_seconds"] <= 300),
     ("import peak memory ≤ 1 GB", lambda r: r["import_mib"] <= 1024),
     ("monitoring_report ≤ 60 s", lambda r: r["report_seconds"] <= 60),
+    ("quality_report for a quarter ≤ 60 s",
+     lambda r: r.get("quality_report_seconds", 0) <= 60),
     ("worklist ÷ trivial ≤ 1.5", lambda r: _ratio(r, "worklist") <= 1.5),
     ("timeline ÷ trivial ≤ 2", lambda r: _ratio(r, "timeline") <= 2),
     ("every patient list (filtered, searched, sorted, far page) ÷ trivial ≤ 2",
@@ -382,7 +397,7 @@ WRITE_COST_FACTOR = 1.5
 # Issue 16 item 1: monitoring_report "streamed (memory flat in N)", on the same factor.
 MEMORY_FLAT_FACTOR = 1.5
 # Goals of issue 16 that bench/run does not measure, named so that the report does not imply them.
-NOT_MEASURED = ("`quality_report` for a quarter ≤ 60 s", "the worklist CSV streamed and ≤ 3 s")
+NOT_MEASURED = ("the worklist CSV streamed and ≤ 3 s",)
 DB_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
 
@@ -458,6 +473,7 @@ def growth_costs(pages) -> list:
         ("its peak memory (MiB)", lambda r: r["import_mib"]),
         ("`monitoring_report` (s)", lambda r: r["report_seconds"]),
         ("its peak memory (MiB)", lambda r: r["report_mib"]),
+        ("`quality_report` of a quarter (s)", lambda r: r.get("quality_report_seconds", 0)),
         ("`refresh_status` (s)", lambda r: r["refresh_seconds"]),
         ("database size (MiB)", lambda r: r["database_mib"]),
     ]
@@ -570,7 +586,10 @@ def count_table(results: dict, patients: int) -> list[str]:
         row(f"`monitoring_report` of {patients:,} patients (s)",
             lambda r: f"{r['report_seconds']:.1f}"),
         row("its peak memory (MiB)", lambda r: str(r["report_mib"])),
-        row("`refresh_status` (nightly, s)", lambda r: f"{r['refresh_seconds']:.1f}"),
+        row("`quality_report` of the last complete quarter (s)",
+            lambda r: f"{r.get('quality_report_seconds', float('nan')):.1f}"),
+        row("`refresh_status` (nightly, with the quality dashboard's items, s)",
+            lambda r: f"{r['refresh_seconds']:.1f}"),
         row("database size (MiB)", lambda r: f"{r['database_mib']:.0f}"),
     ]  # fmt: skip
     for page in first["pages"]:

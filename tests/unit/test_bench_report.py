@@ -3,9 +3,11 @@ with N, the write-cost goal at its threshold, the goals per N and database, the 
 Fabricated results only: nothing here runs a benchmark."""
 
 import argparse
+from datetime import date
 
 import pytest
 
+from bench import benchmark
 from bench.benchmark import (
     FAR_PAGE,
     ROOT,
@@ -214,7 +216,7 @@ def test_the_report_has_a_table_per_count_and_the_growth():
     assert "| list, far page (Next) ÷ trivial | 1.20 → 1.20: **1.00×**" in report
     assert "| its peak memory (MiB) | 150 → 150: **1.00×** |" in report
     assert "| machine load average (1 min) when this database's run started | — | — |" in report
-    assert "Not measured by `bench/run`: `quality_report`" in report
+    assert "Not measured by `bench/run`: the worklist CSV" in report
     single = write_report({20000: by_n[2000]}, "bench/run", info, "quiet")
     assert "## Growth with N" not in single
 
@@ -229,3 +231,16 @@ def test_the_quality_section_has_a_table_per_count():
     assert (
         section.count("| goal: every view under 2 s (the medians and the first view) | met |") == 2
     )
+
+
+@pytest.mark.parametrize(
+    ("today", "quarter"),
+    [
+        (date(2026, 12, 2), (date(2026, 7, 1), date(2026, 9, 30))),
+        (date(2026, 1, 1), (date(2025, 10, 1), date(2025, 12, 31))),
+        (date(2026, 3, 31), (date(2025, 10, 1), date(2025, 12, 31))),
+        (date(2026, 4, 1), (date(2026, 1, 1), date(2026, 3, 31))),
+    ],
+)
+def test_quality_report_is_timed_for_the_last_complete_quarter(today, quarter):
+    assert benchmark._last_quarter(today) == quarter
