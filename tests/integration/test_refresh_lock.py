@@ -63,3 +63,21 @@ def test_an_import_refreshes_the_planner_statistics():
             "tracker_infusion",
             "tracker_monitoringstatus",
         }
+
+
+def test_the_nightly_refresh_analyses_the_workflow_tables_too():
+    # Issue 16: never-analysed workflow tables made PostgreSQL compile the worklist's counts.
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("refresh_status", "--no-quality", stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL "
+            "AND relname IN ('tracker_scanrequest', 'tracker_recommendationreview')"
+        )
+        assert {row[0] for row in cursor.fetchall()} == {
+            "tracker_scanrequest",
+            "tracker_recommendationreview",
+        }

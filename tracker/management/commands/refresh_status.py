@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from tracker import services
-from tracker.models import MonitoringStatus, QualityItems
+from tracker.models import MonitoringStatus, QualityItems, RecommendationReview, ScanRequest
 from tracker.ops.locks import REFRESH_STATUS_LOCK, advisory_lock, analyze
 from tracker.selectors import quality
 
@@ -36,7 +36,11 @@ class Command(BaseCommand):
                 self.stdout.write("Another refresh_status is running; this one did nothing.")
                 return
             stored = services.status_refresh_in_chunks()
-            analyze([MonitoringStatus._meta.db_table])
+            # The workflow tables too: never analysed (autovacuum off, or too few rows yet), their
+            # estimates made PostgreSQL compile the worklist's counts to machine code (issue 16).
+            analyze(
+                [m._meta.db_table for m in (MonitoringStatus, ScanRequest, RecommendationReview)]
+            )
             if not no_quality:
                 # Issue 14 item 4: the day's first view of the dashboard, on any app server,
                 # then reads these shared items instead of computing every patient.
