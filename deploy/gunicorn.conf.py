@@ -28,7 +28,9 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # bring them in when a worker starts and again each new day, in the background, rather than
 # while the first reader of the day waits. They are read from the shared copies the nightly
 # refresh_status wrote (about 1.5 s at 20,000 patients), or computed and written when there are
-# none yet. QUALITY_WARM_UP=0 turns it off.
+# none yet. Today's chair list is evaluated then too (tracker/selectors/chair.py keeps it per
+# worker), so that the first nurse of the day does not wait for every patient's evaluation.
+# QUALITY_WARM_UP=0 turns both off.
 QUALITY_WARM_UP = os.environ.get("QUALITY_WARM_UP", "1") != "0"
 WARM_UP_CHECK_SECONDS = 300
 
@@ -48,7 +50,7 @@ def _warm_up_daily(log):
     from django.db import connection
     from django.utils import timezone
 
-    from tracker.selectors import quality
+    from tracker.selectors import chair, quality
 
     time.sleep(random.uniform(1, 10))  # noqa: S311 - workers started together do not all start at once
     warmed = None
@@ -57,6 +59,7 @@ def _warm_up_daily(log):
         if today != warmed:
             try:
                 quality.warm_up(today)
+                chair.chair_list(today)
                 warmed = today
             except Exception:  # the page computes on demand instead: never end the worker
                 log.exception("quality dashboard warm-up failed")

@@ -111,3 +111,14 @@ def _audit_guard_lifted_for_test_flushes():
     flush.Command.handle = handle
     yield
     flush.Command.handle = original
+
+
+@pytest.fixture(autouse=True)
+def _chair_list_kept_per_test():
+    """The chair list is kept per process (selectors.chair): each test starts without one, so
+    that no test reads another's (a test may write without the services' version change)."""
+    from tracker.selectors import chair
+
+    chair.clear_cache()
+    yield
+    chair.clear_cache()

@@ -3,18 +3,23 @@ evaluated afresh for the chosen day (monitoring.chair), in a fixed number of que
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
 
-from tracker.models import Infusion, RecommendationReview, TreatmentCourse
+from tracker.models import Infusion, RecommendationReview, TreatmentCourse, WorklistVersion
 from tracker.monitoring import PatientStatus
 from tracker.monitoring.chair import STATE_ORDER, ChairEntry, Weight, chair_entry, day_status
+from tracker.monitoring.dosing import SCHEDULE_INTERVAL_DAYS
 from tracker.monitoring.vocabulary import ChairState
 
 from .records import active_patients, load_records, rule_settings
+from .workflow import review_stamps
 
 
 def review_pending_ids(
@@ -70,13 +75,117 @@ class ChairList:
         return counts
 
 
+def expected_by(day: date) -> Q:
+    """The courses whose next dose can fall on ``day`` or before it, in SQL (a superset of
+    monitoring.chair.next_infusion_expected's, D1's schedule intervals): not entered in error,
+    not ended on or before the day, and no valid infusion in the interval before the day; with
+    none before the day at all, a planned start on or before it. The rules still decide each
+    patient (chair_entry); this only spares evaluating the patients it cannot list."""
+    expected = Q()
+    for schedule, interval in SCHEDULE_INTERVAL_DAYS.items():
+        given = Infusion.objects.filter(course=OuterRef("pk"), entered_in_error=False)
+        recent = given.filter(date__lt=day, date__gt=day - timedelta(days=interval))
+        before = given.filter(date__lt=day)
+        expected |= (
+            Q(schedule=schedule)
+            & ~Q(Exists(recent))
+            & (Q(Exists(before)) | Q(planned_start__lte=day))
+        )
+    return Q(entered_in_error=False) & (Q(end_date__isnull=True) | Q(end_date__gt=day)) & expected
+
+
+def candidates(day: date):
+    """The active patients with a course that expected_by(day) keeps."""
+    courses = TreatmentCourse.objects.filter(expected_by(day), patient=OuterRef("pk"))
+    return active_patients().filter(Exists(courses))
+
+
 def chair_list(day: date) -> ChairList:
     """The patients expected for an infusion on ``day``: stop first, then check, then go; the
-    latest first within each."""
-    not_ended = TreatmentCourse.objects.filter(
-        patient=OuterRef("pk"), entered_in_error=False
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
-    patients = active_patients().filter(Exists(not_ended))
+    latest first within each.
+
+    Kept per process and per (day, rule settings), as the quality dashboard's items are
+    (selectors.quality): while WorklistVersion is unchanged (every clinical and workflow write
+    changes it, in its transaction) nothing is read again; when it changed, one query reads
+    every patient's stamp (its stored status's evaluated_at, which every clinical write and the
+    nightly refresh set, and its reviews' stamp) and only the patients whose stamp changed are
+    evaluated again. 20,000 synthetic patients put 5,000 on one day's list: 7 s to
+    evaluate, too long for every view of a busy infusion suite (issue 16 item 2)."""
+    rules = rule_settings()
+    with _LOCK:
+        version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+        key = (day, rules)
+        store = _STORES.get(key)
+        if store is None:
+            store = _STORES[key] = _ChairStore()
+            while len(_STORES) > _STORES_KEPT:
+                _STORES.popitem(last=False)
+        _STORES.move_to_end(key)
+        if store.version is _NEVER or store.version != version:
+            _bring_up_to_date(store, day, rules)
+            store.version = version
+        return ChairList(day, store.listed)
+
+
+class _ChairStore:
+    def __init__(self):
+        self.version: object = _NEVER
+        self.stamps: dict[int, tuple] = {}
+        self.rows: dict[int, ChairRow] = {}  # the patients listed on the day
+        self.listed: list[ChairRow] = []
+        self.evaluated = 0  # patients evaluated so far (tests)
+
+
+_NEVER = object()
+_STORES: OrderedDict[tuple, _ChairStore] = OrderedDict()
+_STORES_KEPT = 4  # days x rule settings kept per process (today, and a day or two picked)
+_LOCK = threading.Lock()
+# Above this many changed patients, one load of every candidate's records is cheaper than a
+# long IN list (and SQLite limits the number of parameters of a statement).
+PARTIAL_LOAD_LIMIT = 500
+
+
+def _bring_up_to_date(store: _ChairStore, day: date, rules) -> None:
+    reviewed = review_stamps()
+    stamps = {pk: (evaluated_at, reviewed.get(pk)) for pk, evaluated_at in _status_stamps()}
+    gone = store.stamps.keys() - stamps.keys()  # entered in error since
+    for pk in gone:
+        store.rows.pop(pk, None)
+        del store.stamps[pk]
+    changed = [pk for pk, stamp in stamps.items() if store.stamps.get(pk) != stamp]
+    if changed:
+        patients = candidates(day)
+        if len(changed) <= PARTIAL_LOAD_LIMIT:
+            patients = patients.filter(pk__in=changed)
+        rows = _evaluate(patients, day, rules)
+        for pk in changed:
+            if (row := rows.get(pk)) is not None:
+                store.rows[pk] = row
+            else:  # not a candidate on the day, or no dose expected
+                store.rows.pop(pk, None)
+            store.stamps[pk] = stamps[pk]
+        store.evaluated += len(rows)
+    if changed or gone or store.version is _NEVER:
+        store.listed = sorted(
+            store.rows.values(),
+            key=lambda r: (STATE_ORDER[r.entry.state], -r.entry.days_late, r.name, r.mrn),
+        )
+
+
+def _status_stamps():
+    """(patient id, its stored status's evaluated_at) of every active patient: the ORM's query,
+    read without its converters (parsing 100,000 datetimes is most of the cost, and only
+    equality matters here). Every clinical write, the patient's own included, sets it."""
+    query = active_patients().values_list("pk", "monitoring_status__evaluated_at").order_by()
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _evaluate(patients, day: date, rules) -> dict[int, ChairRow | None]:
+    """Each patient's row on the day's list (None: no dose expected), in a fixed number of
+    queries."""
     weights = Infusion.objects.filter(
         course__patient=OuterRef("pk"),
         course__entered_in_error=False,
@@ -90,13 +199,14 @@ def chair_list(day: date) -> ChairList:
             weight_on=Subquery(weights.values("date")[:1]),
         ).values_list("pk", "mrn", "given_name", "family_name", "weight_kg", "weight_on")
     )
-    records = load_records(patients.filter(pk__in=[p[0] for p in people]))
-    rules = rule_settings()
+    records = load_records(patients)
     # One evaluation per patient, on the day and before the day's dose; the reviews read it.
     statuses = {pk: day_status(record, day, rules) for pk, record in records.items()}
     pending = review_pending_ids(statuses, statuses=statuses)
-    rows = []
+    rows: dict[int, ChairRow | None] = {}
     for pk, mrn, given, family, kg, weighed in people:
+        if pk not in records:
+            continue
         weight = Weight(weighed, kg) if kg is not None else None
         entry = chair_entry(
             records[pk],
@@ -106,7 +216,15 @@ def chair_list(day: date) -> ChairList:
             last_weight=weight,
             status=statuses[pk],
         )
-        if entry is not None:
-            rows.append(ChairRow(pk, mrn, given, family, entry))
-    rows.sort(key=lambda r: (STATE_ORDER[r.entry.state], -r.entry.days_late, r.name, r.mrn))
-    return ChairList(day, rows)
+        rows[pk] = ChairRow(pk, mrn, given, family, entry) if entry is not None else None
+    return rows
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _STORES.clear()
+
+
+def evaluated() -> int:
+    """How many patients this process has evaluated for the chair list, in every kept store."""
+    return sum(store.evaluated for store in _STORES.values())

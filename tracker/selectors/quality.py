@@ -31,13 +31,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 
 from tracker import monitoring
 from tracker.models import Patient, QualityItems, RecommendationReview, WorklistVersion
 from tracker.monitoring import quality
 
 from .records import active_patients, load_records, rule_settings
+from .workflow import review_stamps
 
 TREND_QUARTERS = 8
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -109,15 +110,6 @@ def _reviews_for_quality(patient_ids) -> dict[str, tuple[date, ...]]:
         if pk in wanted:
             dates.setdefault(mrn, []).append(day)
     return {mrn: tuple(days) for mrn, days in dates.items()}
-
-
-def _review_stamps() -> dict[int, tuple]:
-    """Per patient, what changes when a review is recorded or marked entered in error: a review
-    does not recompute the stored status, so Q5's items follow this stamp too (one query)."""
-    rows = RecommendationReview.objects.values("patient_id").annotate(
-        n=Count("pk"), last=Max("updated_at")
-    )
-    return {row["patient_id"]: (row["n"], row["last"]) for row in rows.order_by()}
 
 
 @dataclass(frozen=True)
@@ -221,7 +213,7 @@ def _bring_up_to_date(store: _Store, as_of, rules, new_days: set[date]) -> None:
     """Bring in the patients whose stamp changed (all their items) and the Q7 of the new days
     for everyone else: from the shared copies (QualityItems) where they are current, computed
     (and the copies written) where not."""
-    reviewed = _review_stamps()
+    reviewed = review_stamps()
     stamps = {
         pk: _stamp(evaluated_at, reviewed.get(pk))
         for pk, evaluated_at in active_patients().values_list(

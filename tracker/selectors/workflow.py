@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import DateField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DateField, Exists, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from tracker.models import (
@@ -291,3 +291,13 @@ def _assessment_after(record, status, settings_):
     then = monitoring.evaluate(replace(record, lvef=(*record.lvef, assumed)), due, settings_)
     following = then.next_assessment_due
     return following if following is not None and following > due else None
+
+
+def review_stamps() -> dict[int, tuple]:
+    """Per patient, what changes when a review is recorded or marked entered in error: a review
+    does not recompute the stored status, so what is kept per process from a patient's reviews
+    (the quality dashboard's Q5, the chair list's CHECK) follows this stamp too (one query)."""
+    rows = RecommendationReview.objects.values("patient_id").annotate(
+        n=Count("pk"), last=Max("updated_at")
+    )
+    return {row["patient_id"]: (row["n"], row["last"]) for row in rows.order_by()}
