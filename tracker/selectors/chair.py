@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from tracker.models import Infusion, RecommendationReview, TreatmentCourse, WorklistVersion
@@ -18,7 +17,7 @@ from tracker.monitoring.chair import STATE_ORDER, ChairEntry, Weight, chair_entr
 from tracker.monitoring.dosing import SCHEDULE_INTERVAL_DAYS
 from tracker.monitoring.vocabulary import ChairState
 
-from .records import active_patients, load_records, rule_settings
+from .records import active_patients, load_records, rule_settings, status_stamps
 from .workflow import review_stamps
 
 
@@ -147,7 +146,7 @@ PARTIAL_LOAD_LIMIT = 500
 
 def _bring_up_to_date(store: _ChairStore, day: date, rules) -> None:
     reviewed = review_stamps()
-    stamps = {pk: (evaluated_at, reviewed.get(pk)) for pk, evaluated_at in _status_stamps()}
+    stamps = {pk: (evaluated_at, reviewed.get(pk)) for pk, evaluated_at in status_stamps()}
     gone = store.stamps.keys() - stamps.keys()  # entered in error since
     for pk in gone:
         store.rows.pop(pk, None)
@@ -170,17 +169,6 @@ def _bring_up_to_date(store: _ChairStore, day: date, rules) -> None:
             store.rows.values(),
             key=lambda r: (STATE_ORDER[r.entry.state], -r.entry.days_late, r.name, r.mrn),
         )
-
-
-def _status_stamps():
-    """(patient id, its stored status's evaluated_at) of every active patient: the ORM's query,
-    read without its converters (parsing 100,000 datetimes is most of the cost, and only
-    equality matters here). Every clinical write, the patient's own included, sets it."""
-    query = active_patients().values_list("pk", "monitoring_status__evaluated_at").order_by()
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _evaluate(patients, day: date, rules) -> dict[int, ChairRow | None]:

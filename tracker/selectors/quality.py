@@ -37,7 +37,7 @@ from tracker import monitoring
 from tracker.models import Patient, QualityItems, RecommendationReview, WorklistVersion
 from tracker.monitoring import quality
 
-from .records import active_patients, load_records, rule_settings
+from .records import active_patients, load_records, rule_settings, status_stamps
 from .workflow import review_stamps
 
 TREND_QUARTERS = 8
@@ -214,12 +214,7 @@ def _bring_up_to_date(store: _Store, as_of, rules, new_days: set[date]) -> None:
     for everyone else: from the shared copies (QualityItems) where they are current, computed
     (and the copies written) where not."""
     reviewed = review_stamps()
-    stamps = {
-        pk: _stamp(evaluated_at, reviewed.get(pk))
-        for pk, evaluated_at in active_patients().values_list(
-            "pk", "monitoring_status__evaluated_at"
-        )
-    }
+    stamps = {pk: _stamp(evaluated_at, reviewed.get(pk)) for pk, evaluated_at in status_stamps()}
     for gone in store.stamps.keys() - stamps.keys():  # entered in error since
         _forget(store, gone)
     changed = {pk for pk, stamp in stamps.items() if store.stamps.get(pk, _NEVER) != stamp}
@@ -231,6 +226,7 @@ def _bring_up_to_date(store: _Store, as_of, rules, new_days: set[date]) -> None:
     todo: dict[int, set[date]] = {}  # patient -> the Q7 days to compute (and Q1-Q6 if changed)
     copies: dict[int, dict] = {}  # patient -> its shared copy as it will be written back
     iso = {when: when.isoformat() for when in every_day}
+    day_of = {text: when for when, text in iso.items()}
     for pk in wanted:
         row = shared.get(pk)
         if row is None:  # no current copy: compute everything of this patient
@@ -239,7 +235,7 @@ def _bring_up_to_date(store: _Store, as_of, rules, new_days: set[date]) -> None:
             continue
         days = every_day if pk in changed else new_days
         q7 = row["q7"]
-        stored = [(when, q7[iso[when]]) for when in days if iso[when] in q7]
+        stored = [(day_of[text], value) for text, value in q7.items() if day_of.get(text) in days]
         if pk in changed:
             # One owner for all of them: a dashboard of 20,000 patients reads 20,000 rows.
             _forget(store, pk)
@@ -305,7 +301,10 @@ def _q7_full(stored):
 def _stamp(evaluated_at, reviewed) -> str:
     """What changes when the patient's items can: the stored status's evaluation (every
     clinical write and the nightly refresh) and its reviews (Q5)."""
-    when = evaluated_at.isoformat() if evaluated_at else "-"
+    if evaluated_at is None:
+        when = "-"
+    else:  # SQLite's stored text as it is; PostgreSQL's timestamp in ISO form
+        when = evaluated_at if isinstance(evaluated_at, str) else evaluated_at.isoformat()
     if reviewed is None:
         return when
     count, last = reviewed

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 
 from tracker import monitoring
@@ -41,6 +42,20 @@ RULE_CLASSES = {
     rt.LVEF: monitoring.LvefMeasurement,
     rt.COTREATMENT: monitoring.CoTreatment,
 }
+
+
+def status_stamps() -> list[tuple[int, object]]:
+    """(patient id, its stored status's evaluated_at) of every active patient, None where it has
+    no stored status: what the per-process caches (the quality dashboard's items, the chair
+    list) compare to see which patients changed, since every clinical write, the patient's own
+    included, and the nightly refresh set it. The ORM's query, read without its converters:
+    parsing 100,000 datetimes was most of its cost, and only equality matters here (the value
+    is SQLite's stored text, or PostgreSQL's timestamp)."""
+    query = active_patients().values_list("pk", "monitoring_status__evaluated_at").order_by()
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _rule(record_type, values, **extra):
