@@ -81,7 +81,8 @@ def _workflow_changes_the_worklist(sender, instance, raw=False, **kwargs):
     a new state, so that the reused counts and first rows are read again. The rules do not read
     them: no status refresh."""
     if not raw and sender in WORKFLOW_MODELS:
-        services.worklist_changed()
+        owner = getattr(instance, "patient_id", None)  # every workflow record has its patient
+        services.worklist_changed(None if owner is None else [owner])
 
 
 @receiver(pre_save)

@@ -18,9 +18,10 @@ ENDPOINTS = {
     "patients_page_2": ("/api/v1/patients/?limit=20&after=S0000005", 7),
     "patients_filtered": ("/api/v1/patients/?section=dose&phase=active", 7),
     "patients_search": ("/api/v1/patients/?q=S00", 7),
-    # + the worklist's counts and section rows, cached until a write (the request after the
-    # import always misses)
-    "worklist": ("/api/v1/worklist/", 9),
+    # + the worklist's kept sections, brought up to date after a write (the request after the
+    # import always reads every status: the version, the last change, the statuses, the oldest
+    # evaluation day)
+    "worklist": ("/api/v1/worklist/", 11),
     "worklist_search": ("/api/v1/worklist/?q=S00&limit=50", 9),
 }
 

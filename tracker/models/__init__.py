@@ -26,7 +26,7 @@ from .clinical import (
     duplicate_mrn_error,
 )
 from .fields import ClinicalDecimalField, MrnField
-from .status import MonitoringStatus, QualityItems, WorklistVersion
+from .status import MonitoringStatus, QualityItems, WorklistChange, WorklistVersion
 from .workflow import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -69,6 +69,7 @@ __all__ = [
     "TreatmentCourse",
     "TreatmentHold",
     "User",
+    "WorklistChange",
     "WorklistVersion",
     "duplicate_mrn_error",
 ]

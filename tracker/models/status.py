@@ -112,6 +112,22 @@ class WorklistVersion(models.Model):
         return f"worklist version {self.version}"
 
 
+class WorklistChange(models.Model):
+    """Which patients a change of stored statuses or workflow records was about (the version it
+    made, ``after``), written in the same transaction as WorklistVersion, after it: the version
+    row's lock orders the writers, so the ids follow the commits. A process that kept the
+    worklist at one change brings it up to date by re-reading these patients alone
+    (selectors.worklist); ``patient_id`` None: too many patients to name, read everything
+    again. Not clinical data: refresh_status deletes the rows before its last None row."""
+
+    id = models.BigAutoField(primary_key=True)
+    after = models.BigIntegerField()
+    patient_id = models.IntegerField(null=True)
+
+    def __str__(self):
+        return f"worklist change {self.id}: patient {self.patient_id}"
+
+
 class QualityItems(models.Model):
     """The quality dashboard's items of one patient at one evaluation date (issue 14 item 4):
     a copy of a computation, shared by every app server and kept across restarts so that the

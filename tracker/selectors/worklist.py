@@ -3,7 +3,9 @@ statuses and the workflow records, in three queries whatever the number of patie
 
 from __future__ import annotations
 
-import functools
+import bisect
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +28,7 @@ from django.db.models.functions import RowNumber
 from tracker.models import (
     MonitoringStatus,
     ScanRequest,
+    WorklistChange,
     WorklistVersion,
 )
 from tracker.monitoring.vocabulary import (
@@ -180,14 +183,7 @@ def worklist(today: date, query: str = "", limit: int | None = SECTION_ROWS):
     else:
         # The everyday worklist: read again only when the statuses or the workflow records
         # changed (a new version) or the day did.
-        version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True)
-        numbers, oldest, found = _everyday_worklist(
-            today,
-            limit,
-            settings.ASSESSMENT_DUE_SOON_DAYS,
-            settings.SCAN_BOOKING_DAYS,
-            version.first(),
-        )
+        numbers, oldest, found = _everyday_worklist(today, limit)
     keys = [key for key, *_ in WORKLIST_SECTIONS]
     counts = dict(zip([*keys, "total"], numbers, strict=True))
     # The day the oldest stored status was computed for (a missed nightly refresh shows).
@@ -236,12 +232,162 @@ def _run(counts_sql, ids_sql):
         return tuple(numbers), oldest, tuple(cursor.fetchall())
 
 
-@functools.lru_cache(maxsize=16)
-def _everyday_worklist(today, limit, due_soon_days, booking_days, version):
-    """Counts and first ids of the worklist without a search, kept per process for one state of
-    the stored statuses and workflow records (WorklistVersion) and one day; the rows are always
-    read fresh."""
-    return _run(*_worklist_sql(stored_statuses(today, current=False), today, limit))
+# --- the everyday worklist, kept per process ----------------------------------------------------
+
+
+class _Everyday:
+    """The everyday worklist (no search) of one day and settings, kept per process: each stored
+    status's place in every section (its sort values there, from SQL), the sections' members in
+    their order, and the change it is up to date with (WorklistChange's id and version).
+
+    A read compares WorklistVersion (one query): unchanged, nothing is read again. Changed, the
+    change rows since the one kept say which patients changed; only their statuses are read
+    again (one query), and they are taken out of and put back in their sections. Where the rows
+    do not follow on from the one kept (deleted by the nightly refresh, a rolled-back test
+    database, a change naming no patient), everything is read again. The counts are the
+    sections' lengths, the first rows their heads: the worklist after a write costs what the
+    write changed, not the number of patients (issue 16 item 2)."""
+
+    def __init__(self):
+        self.version: object = _NEVER
+        self.change: tuple[int, int] | None = None  # (id, after) of the last change applied
+        self.members: dict[int, tuple] = {}  # patient id -> per section its sort key, or None
+        self.sections: list[list[tuple]] = [[] for _ in WORKLIST_SECTIONS]
+        self.oldest = None
+        self.reads = 0  # statuses read so far (tests)
+
+
+_NEVER = object()
+_EVERYDAY: OrderedDict[tuple, _Everyday] = OrderedDict()
+_EVERYDAY_KEPT = 4
+_EVERYDAY_LOCK = threading.Lock()
+# More change rows than this since the kept one: read everything again instead.
+CHANGES_APPLIED_AT_MOST = 500
+
+
+def _everyday_worklist(today: date, limit: int | None):
+    """(counts, oldest evaluation day, first ids) of the worklist without a search: the same as
+    _run(*_worklist_sql(...)) gives, from the kept sections."""
+    key = (today, settings.ASSESSMENT_DUE_SOON_DAYS, settings.SCAN_BOOKING_DAYS)
+    with _EVERYDAY_LOCK:
+        version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+        store = _EVERYDAY.get(key)
+        if store is None:
+            store = _EVERYDAY[key] = _Everyday()
+            while len(_EVERYDAY) > _EVERYDAY_KEPT:
+                _EVERYDAY.popitem(last=False)
+        _EVERYDAY.move_to_end(key)
+        if store.version is _NEVER or store.version != version:
+            if not _follow_changes(store, today):
+                _read_everything(store, today, version)
+            store.oldest = _oldest()
+        numbers = (*(len(members) for members in store.sections), len(store.members))
+        found = tuple(
+            (index, key[-1], place)
+            for index, members in enumerate(store.sections)
+            for place, key in enumerate(members if limit is None else members[:limit], start=1)
+        )
+        return numbers, store.oldest, found
+
+
+def _oldest():
+    """The day the oldest stored status was computed for (its index)."""
+    table = connection.ops.quote_name(MonitoringStatus._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(evaluated_for) FROM {table}")  # noqa: S608 - table name
+        return cursor.fetchone()[0]
+
+
+def _sort_columns():
+    """Per section, the columns of its order (an expression: an annotation named for it)."""
+    annotations, columns = {}, []
+    for index, (*_, order) in enumerate(WORKLIST_SECTIONS):
+        names = []
+        for place, field in enumerate(order):
+            if isinstance(field, str):
+                if field.startswith("-"):
+                    raise ValueError("a section's order is ascending (its kept sections sort so)")
+                names.append(field)
+            else:
+                names.append(f"order_{index}_{place}")
+                annotations[names[-1]] = field
+        columns.append(names)
+    return annotations, columns
+
+
+def _places(statuses, today: date) -> dict[int, tuple]:
+    """patient id -> per section its sort key (no date last, as the SQL orders it), or None when
+    the status is not in the section: one query, the sections' own conditions."""
+    annotations, columns = _sort_columns()
+    members = {
+        f"in_{index}": ExpressionWrapper(condition(today), output_field=BooleanField())
+        for index, (*_, condition, _) in enumerate(WORKLIST_SECTIONS)
+    }
+    wanted = sorted({name for names in columns for name in names} | {"patient_id"})
+    rows = statuses.annotate(**annotations, **members).order_by().values(*wanted, *members)
+    places = {}
+    for row in rows.iterator(chunk_size=2000):
+        places[row["patient_id"]] = tuple(
+            tuple((row[name] is None, row[name]) for name in names) + (row["patient_id"],)
+            if row[f"in_{index}"]
+            else None
+            for index, names in enumerate(columns)
+        )
+    return places
+
+
+def _read_everything(store: _Everyday, today: date, version) -> None:
+    last = WorklistChange.objects.order_by("-id").values_list("id", "after").first()
+    store.members = _places(stored_statuses(today, current=False), today)
+    store.sections = [
+        sorted(keys[index] for keys in store.members.values() if keys[index] is not None)
+        for index in range(len(WORKLIST_SECTIONS))
+    ]
+    store.reads += len(store.members)
+    # A change committed after ``last`` was read may be in these statuses already: it is read
+    # again with the next change, and taking a patient out and back in is the same either way.
+    store.change, store.version = last, version
+
+
+def _follow_changes(store: _Everyday, today: date) -> bool:
+    """Bring the kept sections up to date from the change rows after the kept one; False when
+    they cannot be followed (everything is then read again)."""
+    if store.change is None:
+        return False
+    kept_id, kept_after = store.change
+    rows = list(
+        WorklistChange.objects.filter(id__gte=kept_id)
+        .order_by("id")
+        .values_list("id", "after", "patient_id")[: CHANGES_APPLIED_AT_MOST + 2]
+    )
+    if not rows or rows[0][:2] != (kept_id, kept_after):
+        return False  # the kept row is gone or is another one: no way to know what changed
+    later = rows[1:]
+    if not later or len(later) > CHANGES_APPLIED_AT_MOST:
+        return False  # a version with no change row, or too many to follow
+    patients = {patient for _, _, patient in later}
+    if None in patients:
+        return False
+    places = _places(stored_statuses(today, current=False).filter(patient_id__in=patients), today)
+    for pk in patients:
+        for index, key in enumerate(store.members.pop(pk, None) or ()):
+            if key is not None:
+                members = store.sections[index]
+                del members[bisect.bisect_left(members, key)]
+        if (keys := places.get(pk)) is not None:  # None: no stored status (entered in error)
+            store.members[pk] = keys
+            for index, key in enumerate(keys):
+                if key is not None:
+                    bisect.insort(store.sections[index], key)
+    store.reads += len(places)
+    last_id, last_after, _ = later[-1]
+    store.change, store.version = (last_id, last_after), last_after
+    return True
+
+
+def clear_cache() -> None:
+    with _EVERYDAY_LOCK:
+        _EVERYDAY.clear()
 
 
 def _worklist_sql(statuses: QuerySet[MonitoringStatus], today: date, limit: int | None):

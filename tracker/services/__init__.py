@@ -26,6 +26,7 @@ from .records import (
 from .status import (
     DATE_DERIVED_FLAGS,
     STATUS_CHUNK,
+    forget_old_worklist_changes,
     status_refresh,
     status_refresh_in_chunks,
     worklist_changed,
@@ -74,6 +75,7 @@ __all__ = [
     "patient_of",
     "record_add",
     "record_update",
+    "forget_old_worklist_changes",
     "status_refresh",
     "status_refresh_in_chunks",
     "worklist_changed",

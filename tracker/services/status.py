@@ -9,6 +9,7 @@ from django.utils import timezone
 from tracker.models import (
     MonitoringStatus,
     Patient,
+    WorklistChange,
     WorklistVersion,
 )
 from tracker.monitoring.lvef import HOLD_RECOMMENDATIONS
@@ -89,7 +90,7 @@ def status_refresh(patient_ids=None, *, today=None) -> int:
             update_fields=_status_update_fields(),
         )
         stored += len(evaluated)
-    worklist_changed()
+    worklist_changed(ids)
     return stored
 
 
@@ -107,19 +108,49 @@ def status_refresh_in_chunks(patient_ids=None, *, today=None) -> int:
     return stored
 
 
-def worklist_changed() -> None:
-    """Name the new state of the stored statuses (models.WorklistVersion), in the caller's
-    transaction: the worklist stops reusing what it read of the old one. One UPDATE of one
-    row (no read-modify-write); the row is created by an upsert if a test flush removed it,
-    so two writers creating it at once do not collide."""
+# Above this many patients, one change names none (patient_id None): the readers read the
+# whole worklist again rather than a long list of patients (selectors.worklist).
+CHANGE_NAMES_AT_MOST = 100
+
+
+def worklist_changed(patient_ids=None) -> None:
+    """Name the new state of the stored statuses and workflow records (models.WorklistVersion),
+    and which patients it changed (models.WorklistChange; None: any of them), in the caller's
+    transaction: the worklist stops reusing what it read of the old state, and brings itself up
+    to date from these patients alone. The version is one UPDATE of one row (no read-modify-
+    write); the row is created by an upsert if a test flush removed it, so two writers creating
+    it at once do not collide. The change rows come after it: its lock orders the writers."""
     version = secrets.randbits(62)
-    if not WorklistVersion.objects.filter(pk=1).update(version=version):
-        WorklistVersion.objects.bulk_create(
-            [WorklistVersion(pk=1, version=version)],
-            update_conflicts=True,
-            unique_fields=["id"],
-            update_fields=["version"],
+    ids = sorted(set(patient_ids)) if patient_ids is not None else None
+    with transaction.atomic():
+        if not WorklistVersion.objects.filter(pk=1).update(version=version):
+            WorklistVersion.objects.bulk_create(
+                [WorklistVersion(pk=1, version=version)],
+                update_conflicts=True,
+                unique_fields=["id"],
+                update_fields=["version"],
+            )
+        if ids is None or len(ids) > CHANGE_NAMES_AT_MOST:
+            ids = [None]
+        WorklistChange.objects.bulk_create(
+            [WorklistChange(after=version, patient_id=pk) for pk in ids]
         )
+
+
+def forget_old_worklist_changes() -> int:
+    """Delete the change rows before the last one that names no patient (nightly, after the
+    refresh wrote one): a reader that kept an older state meets that row, or misses the row it
+    stopped at, and reads the whole worklist again either way."""
+    last = (
+        WorklistChange.objects.filter(patient_id__isnull=True)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if last is None:
+        return 0
+    deleted, _ = WorklistChange.objects.filter(id__lt=last).delete()
+    return deleted
 
 
 STALE_BATCH = 500

@@ -36,6 +36,8 @@ class Command(BaseCommand):
                 self.stdout.write("Another refresh_status is running; this one did nothing.")
                 return
             stored = services.status_refresh_in_chunks()
+            # Its chunks each wrote a change naming nobody: the rows before the last are done.
+            services.forget_old_worklist_changes()
             # The workflow tables too: never analysed (autovacuum off, or too few rows yet), their
             # estimates made PostgreSQL compile the worklist's counts to machine code (issue 16).
             analyze(
