@@ -28,8 +28,9 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # bring them in when a worker starts and again each new day, in the background, rather than
 # while the first reader of the day waits. They are read from the shared copies the nightly
 # refresh_status wrote (about 1.5 s at 20,000 patients), or computed and written when there are
-# none yet. Today's chair list is evaluated then too (tracker/selectors/chair.py keeps it per
-# worker), so that the first nurse of the day does not wait for every patient's evaluation.
+# none yet. Today's worklist and chair list are read then too (tracker/selectors/worklist.py
+# and chair.py keep them per worker), so that the first nurse of the day does not wait for
+# every patient's status.
 # QUALITY_WARM_UP=0 turns both off.
 QUALITY_WARM_UP = os.environ.get("QUALITY_WARM_UP", "1") != "0"
 WARM_UP_CHECK_SECONDS = 300
@@ -50,6 +51,7 @@ def _warm_up_daily(log):
     from django.db import connection
     from django.utils import timezone
 
+    from tracker import selectors
     from tracker.selectors import chair, quality
 
     time.sleep(random.uniform(1, 10))  # noqa: S311 - workers started together do not all start at once
@@ -59,10 +61,11 @@ def _warm_up_daily(log):
         if today != warmed:
             try:
                 quality.warm_up(today)
+                selectors.worklist(today)
                 chair.chair_list(today)
                 warmed = today
             except Exception:  # the page computes on demand instead: never end the worker
-                log.exception("quality dashboard warm-up failed")
+                log.exception("warm-up failed (quality dashboard, worklist or chair list)")
             finally:
                 connection.close()  # this thread's own; it sleeps for minutes
         time.sleep(WARM_UP_CHECK_SECONDS)

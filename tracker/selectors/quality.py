@@ -384,7 +384,7 @@ WARM_UP_QUARTERS = 4
 def warm_up(today: date | None = None) -> None:
     """Compute the default page's items ahead of the first reader (deploy/gunicorn.conf.py
     calls it in each worker after it starts, and again each new day; refresh_status each
-    night), and the Q7 days of the quarters before it, in one load of the records."""
+    night), then the Q7 days of the quarters before it."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
@@ -392,9 +392,10 @@ def warm_up(today: date | None = None) -> None:
     while len(periods) < WARM_UP_QUARTERS:
         periods.append(previous_quarter(periods[-1]))
     days = {quality.q7_day(q.end, today) for p in periods for q in trend_quarters(p)}
+    # The default page first, on its own: a reader arriving meanwhile waits for that part alone.
+    quality_dashboard(periods[0], today)
     with _LOCK:
         _items(today, rule_settings(), tuple(sorted(days)))
-    quality_dashboard(periods[0], today)
 
 
 def clear_cache() -> None:
