@@ -11,6 +11,7 @@ from tracker import monitoring
 from tracker.models import (
     MonitoringStatus,
     Patient,
+    WorklistChange,
 )
 
 from .records import EvaluatedPatient
@@ -138,3 +139,40 @@ def patient_stored_row(patient: Patient, today: date) -> EvaluatedPatient | None
     has none (entered in error)."""
     rows = stored_rows(stored_statuses(today).filter(patient=patient), today)
     return rows[0] if rows else None
+
+
+# More change rows than this since the kept one: a reader reads everything again instead.
+CHANGES_FOLLOWED_AT_MOST = 500
+
+
+def last_change() -> tuple[int, int] | None:
+    """(id, version) of the last WorklistChange, to follow on from; None when there is none.
+    Read BEFORE what is kept from it: a change committed in between is followed again, which
+    gives the same state."""
+    return WorklistChange.objects.order_by("-id").values_list("id", "after").first()
+
+
+def changes_since(kept: tuple[int, int] | None) -> tuple[set[int], tuple[int, int]] | None:
+    """The patients changed since the kept change (models.WorklistChange) and the last change
+    now, for what a process keeps of the stored statuses and workflow records (the worklist,
+    the chair list); None when the rows do not follow on from the kept one (deleted by the
+    nightly refresh, a rolled-back test database), name nobody, are too many, or there are none
+    though the version changed: the caller then reads everything again."""
+    if kept is None:
+        return None
+    kept_id, kept_after = kept
+    rows = list(
+        WorklistChange.objects.filter(id__gte=kept_id)
+        .order_by("id")
+        .values_list("id", "after", "patient_id")[: CHANGES_FOLLOWED_AT_MOST + 2]
+    )
+    if not rows or rows[0][:2] != (kept_id, kept_after):
+        return None
+    later = rows[1:]
+    if not later or len(later) > CHANGES_FOLLOWED_AT_MOST:
+        return None
+    patients = {patient for _, _, patient in later}
+    if None in patients:
+        return None
+    last_id, last_after, _ = later[-1]
+    return patients, (last_id, last_after)

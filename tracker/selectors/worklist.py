@@ -28,7 +28,6 @@ from django.db.models.functions import RowNumber
 from tracker.models import (
     MonitoringStatus,
     ScanRequest,
-    WorklistChange,
     WorklistVersion,
 )
 from tracker.monitoring.vocabulary import (
@@ -42,7 +41,14 @@ from tracker.monitoring.wording import day, days
 
 from . import workflow as wf
 from .records import EvaluatedPatient
-from .status import ROW_FIELDS, assessment_status_ranges, stored_row, stored_statuses
+from .status import (
+    ROW_FIELDS,
+    assessment_status_ranges,
+    changes_since,
+    last_change,
+    stored_row,
+    stored_statuses,
+)
 
 
 @dataclass(frozen=True)
@@ -261,8 +267,6 @@ _NEVER = object()
 _EVERYDAY: OrderedDict[tuple, _Everyday] = OrderedDict()
 _EVERYDAY_KEPT = 4
 _EVERYDAY_LOCK = threading.Lock()
-# More change rows than this since the kept one: read everything again instead.
-CHANGES_APPLIED_AT_MOST = 500
 
 
 def _everyday_worklist(today: date, limit: int | None):
@@ -337,37 +341,23 @@ def _places(statuses, today: date) -> dict[int, tuple]:
 
 
 def _read_everything(store: _Everyday, today: date, version) -> None:
-    last = WorklistChange.objects.order_by("-id").values_list("id", "after").first()
+    last = last_change()
     store.members = _places(stored_statuses(today, current=False), today)
     store.sections = [
         sorted(keys[index] for keys in store.members.values() if keys[index] is not None)
         for index in range(len(WORKLIST_SECTIONS))
     ]
     store.reads += len(store.members)
-    # A change committed after ``last`` was read may be in these statuses already: it is read
-    # again with the next change, and taking a patient out and back in is the same either way.
     store.change, store.version = last, version
 
 
 def _follow_changes(store: _Everyday, today: date) -> bool:
     """Bring the kept sections up to date from the change rows after the kept one; False when
     they cannot be followed (everything is then read again)."""
-    if store.change is None:
+    followed = changes_since(store.change)
+    if followed is None:
         return False
-    kept_id, kept_after = store.change
-    rows = list(
-        WorklistChange.objects.filter(id__gte=kept_id)
-        .order_by("id")
-        .values_list("id", "after", "patient_id")[: CHANGES_APPLIED_AT_MOST + 2]
-    )
-    if not rows or rows[0][:2] != (kept_id, kept_after):
-        return False  # the kept row is gone or is another one: no way to know what changed
-    later = rows[1:]
-    if not later or len(later) > CHANGES_APPLIED_AT_MOST:
-        return False  # a version with no change row, or too many to follow
-    patients = {patient for _, _, patient in later}
-    if None in patients:
-        return False
+    patients, last = followed
     places = _places(stored_statuses(today, current=False).filter(patient_id__in=patients), today)
     for pk in patients:
         for index, key in enumerate(store.members.pop(pk, None) or ()):
@@ -380,8 +370,7 @@ def _follow_changes(store: _Everyday, today: date) -> bool:
                 if key is not None:
                     bisect.insort(store.sections[index], key)
     store.reads += len(places)
-    last_id, last_after, _ = later[-1]
-    store.change, store.version = (last_id, last_after), last_after
+    store.change, store.version = last, last[1]
     return True
 
 
