@@ -40,6 +40,7 @@ from .timeline import (
 from .workflow import (
     MonitoringPlan,
     Work,
+    full_name,
     is_current,
     monitoring_plan,
     review_sentence,
@@ -57,9 +58,10 @@ from .worklist import (
     worklist,
     worklist_export,
 )
-from .worklist import contact_words as worklist_contact_words
-from .worklist import review_words as worklist_review_words
-from .worklist import work_state as worklist_work_state
+from .worklist import contact_text as worklist_contact_text
+from .worklist import reason_words as worklist_reason_words
+from .worklist import review_text as worklist_review_text
+from .worklist import work_state_words as worklist_work_state_words
 
 __all__ = [
     "ROW_FIELDS",
@@ -83,10 +85,12 @@ __all__ = [
     "review_sentence",
     "review_state",
     "section_description",
-    "worklist_contact_words",
+    "full_name",
+    "worklist_contact_text",
     "worklist_export",
-    "worklist_review_words",
-    "worklist_work_state",
+    "worklist_reason_words",
+    "worklist_review_text",
+    "worklist_work_state_words",
     "active_patients",
     "all_patient_exports",
     "assessment_status_ranges",

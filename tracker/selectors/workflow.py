@@ -98,10 +98,10 @@ WORK_FIELDS = (
 )
 
 
-def with_work(statuses):
-    """The stored statuses with the state of the work as columns (WORK_FIELDS): the open
-    request, the last missed scan, the latest contact and the current review, each a correlated
-    subquery, so that any number of rows takes one query."""
+def with_work(statuses, fields=WORK_FIELDS):
+    """The stored statuses with the state of the work as columns (WORK_FIELDS, or those of them
+    asked for): the open request, the last missed scan, the latest contact and the current
+    review, each a correlated subquery, so that any number of rows takes one query."""
     open_ = _requests(state__in=OPEN_STATES).order_by("-pk")
     missed = _requests(state=ScanRequestState.DID_NOT_ATTEND).order_by("-closed_on", "-pk")
     contacts = ContactLog.objects.filter(
@@ -117,7 +117,7 @@ def with_work(statuses):
         course__patient_id=OuterRef("patient_id"), end__isnull=True, entered_in_error=False
     ).order_by("-start", "-pk")
     annotations["open_hold_pk"] = Subquery(holds.values("pk")[:1])
-    return statuses.annotate(**annotations)
+    return statuses.annotate(**{name: annotations[name] for name in fields})
 
 
 @dataclass(frozen=True)
@@ -145,15 +145,15 @@ def _as_date(value):
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def full_name(first_name: str | None, last_name: str | None) -> str:
+    """The reviewer of Work: the parts of the name that are recorded."""
+    return " ".join(part for part in (first_name, last_name) if part)
+
+
 def work_of(values: dict) -> Work:
     """A row of with_work (values including WORK_FIELDS) as Work."""
-    reviewer = " ".join(
-        part
-        for part in (
-            values.get("review_reviewed_by__first_name"),
-            values.get("review_reviewed_by__last_name"),
-        )
-        if part
+    reviewer = full_name(
+        values.get("review_reviewed_by__first_name"), values.get("review_reviewed_by__last_name")
     )
     return Work(
         request_state=values.get("open_state"),
