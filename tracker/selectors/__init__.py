@@ -61,6 +61,7 @@ from .worklist import (
 from .worklist import contact_text as worklist_contact_text
 from .worklist import reason_words as worklist_reason_words
 from .worklist import review_text as worklist_review_text
+from .worklist import sections_in as worklist_sections_in
 from .worklist import work_state_words as worklist_work_state_words
 
 __all__ = [
@@ -90,6 +91,7 @@ __all__ = [
     "worklist_export",
     "worklist_reason_words",
     "worklist_review_text",
+    "worklist_sections_in",
     "worklist_work_state_words",
     "active_patients",
     "all_patient_exports",

@@ -4,13 +4,13 @@ statuses and the workflow records, in three queries whatever the number of patie
 from __future__ import annotations
 
 import functools
+import operator
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
     ExpressionWrapper,
     F,
@@ -285,8 +285,8 @@ SECTION_FILTERS = {key: condition for key, _, _, condition, _ in WORKLIST_SECTIO
 
 
 # The CSV's columns (issue 13 item 17), read as tuples (issue 16: no dict and no objects per row
-# for 100,000 patients): the patient, the stored status, the state of the work, and whether the
-# patient is in each section (in_<key>, the sections' own conditions).
+# for 100,000 patients): the patient, the stored status, the state of the work, and the sections
+# the patient is in (by the sections' own conditions: the bits of section_bits()).
 EXPORT_FIELDS = (
     "patient__mrn",
     "patient__family_name",
@@ -315,7 +315,7 @@ EXPORT_FIELDS = (
     "review_reason",
     "review_reviewed_by__first_name",
     "review_reviewed_by__last_name",
-    *(f"in_{key}" for key, *_ in WORKLIST_SECTIONS),
+    "sections",
 )
 EXPORT_CHUNK = 2000
 
@@ -323,23 +323,34 @@ EXPORT_CHUNK = 2000
 def worklist_export(today: date, query: str = ""):
     """The CSV's rows (issue 13 item 17): one per patient in any section, with every section it
     is in, straight from one query (streamed in chunks), ordered by MRN. Returns (count, rows),
-    each row a tuple of EXPORT_FIELDS' values."""
+    each row a sequence of EXPORT_FIELDS' values."""
     statuses = stored_statuses(today, query)
-    members = {
-        f"in_{key}": ExpressionWrapper(condition(today), output_field=BooleanField())
-        for key, _, _, condition, _ in WORKLIST_SECTIONS
-    }
     anywhere = Q()
     for _, _, _, condition, _ in WORKLIST_SECTIONS:
         anywhere |= condition(today)
     listed = statuses.filter(anywhere)
     count = listed.count()
     values = (
-        wf.with_work(listed.annotate(**members), WORK_COLUMNS)
+        wf.with_work(listed.annotate(sections=section_bits(today)), WORK_COLUMNS)
         .order_by("patient__mrn")
         .values_list(*EXPORT_FIELDS)
     )
     return count, _converted_rows(values, EXPORT_CHUNK)
+
+
+def section_bits(today: date):
+    """The sections a stored status is in, as one number: bit i for WORKLIST_SECTIONS[i] (one
+    integer column, where a column per section cost a conversion per row and section)."""
+    bits = [
+        Case(When(condition(today), then=Value(1 << index)), default=Value(0))
+        for index, (_, _, _, condition, _) in enumerate(WORKLIST_SECTIONS)
+    ]
+    return ExpressionWrapper(functools.reduce(operator.add, bits), output_field=IntegerField())
+
+
+def sections_in(bits: int) -> list[str]:
+    """The keys of the sections in section_bits(), in the worklist's order."""
+    return [key for index, (key, *_) in enumerate(WORKLIST_SECTIONS) if bits >> index & 1]
 
 
 WORK_COLUMNS = tuple(f for f in EXPORT_FIELDS if f in wf.WORK_FIELDS)
@@ -352,23 +363,34 @@ def _converted_rows(values: QuerySet, chunk_size: int):
     compiler = values.query.get_compiler(values.db)
     chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
     fields = [s[0] for s in compiler.select[: compiler.col_count]]
-    converters = compiler.get_converters(fields)
-    caches = {position: {} for position in converters}
+    converted = [
+        (position, _Converted(functions, expression))
+        for position, (functions, expression) in compiler.get_converters(fields).items()
+    ]
     for chunk in chunks:
+        if not converted:
+            yield from chunk
+            continue
         for row in chunk:
-            if converters:
-                row = list(row)
-                for position, (functions, expression) in converters.items():
-                    raw = row[position]
-                    cache = caches[position]
-                    try:
-                        row[position] = cache[raw]
-                    except KeyError:
-                        value = raw
-                        for function in functions:
-                            value = function(value, expression, connection)
-                        row[position] = cache[raw] = value
-            yield tuple(row)
+            row = list(row)
+            for position, values_of in converted:
+                row[position] = values_of[row[position]]
+            yield row
+
+
+class _Converted(dict):
+    """A column's raw database values -> Django's values, each converted once."""
+
+    def __init__(self, functions, expression):
+        super().__init__()
+        self.functions, self.expression = functions, expression
+
+    def __missing__(self, raw):
+        value = raw
+        for function in self.functions:
+            value = function(value, self.expression, connection)
+        self[raw] = value
+        return value
 
 
 # --- in words ----------------------------------------------------------------------------------

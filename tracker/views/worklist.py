@@ -133,12 +133,15 @@ class _CsvRow:
 
     def __init__(self, today):
         self.today = today
-        keys = [key for key, *_ in selectors.WORKLIST_SECTIONS]
-        self.sections = _Memo(lambda inside: [k for k, i in zip(keys, inside, strict=True) if i])
-        self.titles = _Memo(lambda keys: "; ".join(selectors.SECTION_TITLES[k] for k in keys))
+        self.sections = _Memo(self._sections)
         self.dates = _Memo(lambda value: value.isoformat() if value else "")
         self.until = _Memo(lambda due: (due - today).days if due else None)
         self.flags = _Memo(self._flags)
+
+    @staticmethod
+    def _sections(bits):
+        keys = selectors.worklist_sections_in(bits)
+        return keys, "; ".join(selectors.SECTION_TITLES[key] for key in keys)
 
     @staticmethod
     def _flags(stored_and_status):
@@ -159,12 +162,12 @@ class _CsvRow:
             recommendation_reason, cotreatment_risk, latest_date, latest_value, lvef_drop,
             stored_flags, request_state, requested_on, booked_for, place, modality, missed_on,
             contact_date, contact_method, contact_outcome, review_date, review_decision,
-            review_reason, reviewer_first_name, reviewer_last_name, *inside,
+            review_reason, reviewer_first_name, reviewer_last_name, bits,
         ) = values  # fmt: skip
         today = self.today
         until = self.until[due]
         codes, flag_titles = self.flags[stored_flags, assessment_status]
-        keys = self.sections[tuple(inside)]
+        keys, titles = self.sections[bits]
         reasons = [
             selectors.worklist_reason_words(
                 key,
@@ -196,7 +199,7 @@ class _CsvRow:
             )
         latest = latest_value is not None  # stored_row: no latest LVEF without its value
         return [
-            self.titles[tuple(keys)],
+            titles,
             csv_safe(" | ".join(text for text in reasons if text)),
             csv_safe(mrn),
             csv_safe(family_name),
