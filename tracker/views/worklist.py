@@ -137,6 +137,7 @@ class _CsvRow:
         self.dates = _Memo(lambda value: value.isoformat() if value else "")
         self.until = _Memo(lambda due: (due - today).days if due else None)
         self.flags = _Memo(self._flags)
+        self.safe = _Memo(csv_safe)  # the state of the work: the same few sentences
 
     @staticmethod
     def _sections(bits):
@@ -213,8 +214,8 @@ class _CsvRow:
             "" if lvef_drop is None else lvef_drop,
             labels.RECOMMENDATION_LABELS.get(recommendation, (recommendation,))[0],
             labels.RISK_LABELS.get(cotreatment_risk, (cotreatment_risk,))[0],
-            csv_safe(work),
-            csv_safe(contact),
-            csv_safe(review),
+            self.safe[work],
+            csv_safe(contact) if contact else "",
+            csv_safe(review) if review else "",
             flag_titles,
         ]
