@@ -3,13 +3,14 @@ statuses and the workflow records, in three queries whatever the number of patie
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import operator
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.models import (
     Case,
     ExpressionWrapper,
@@ -357,38 +358,51 @@ WORK_COLUMNS = tuple(f for f in EXPORT_FIELDS if f in wf.WORK_FIELDS)
 
 
 def _converted_rows(values: QuerySet, chunk_size: int):
-    """A values_list queryset's rows, streamed (a server-side cursor on PostgreSQL), each value
-    converted by Django's own converters as iterator() does, but once per distinct value of a
-    column: the same few thousand dates and LVEF values recur over 100,000 rows (issue 16)."""
-    compiler = values.query.get_compiler(values.db)
-    chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
-    fields = [s[0] for s in compiler.select[: compiler.col_count]]
-    converted = [
-        (position, _Converted(functions, expression))
-        for position, (functions, expression) in compiler.get_converters(fields).items()
-    ]
-    for chunk in chunks:
-        if not converted:
-            yield from chunk
-            continue
-        for row in chunk:
-            row = list(row)
-            for position, values_of in converted:
-                row[position] = values_of[row[position]]
-            yield row
+    """A values_list queryset's rows, streamed, each value converted by Django's own converters
+    as iterator() does, but once per distinct value of a column: the same few thousand dates and
+    LVEF values recur over 100,000 rows (issue 16).
+
+    On PostgreSQL, in a transaction of its own while the rows stream: a server-side cursor
+    outside one is WITH HOLD, whose whole result is computed and stored before the first row is
+    read (at 20,000 patients, under the profiler: 0.5 s of the CSV's 1.7 s, against 0.4 s of
+    1.3 s as they stream); and no JIT compiling for it, as for the worklist's counts (_NO_JIT).
+    Not on SQLite, whose transactions here begin IMMEDIATE: the write lock, for as long as the
+    download lasts."""
+    database = connections[values.db]
+    postgresql = database.vendor == "postgresql"
+    with transaction.atomic(using=values.db) if postgresql else contextlib.nullcontext():
+        if postgresql:
+            with database.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        compiler = values.query.get_compiler(values.db)
+        chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
+        fields = [s[0] for s in compiler.select[: compiler.col_count]]
+        converted = [
+            (position, _Converted(functions, expression, database))
+            for position, (functions, expression) in compiler.get_converters(fields).items()
+        ]
+        for chunk in chunks:
+            if not converted:
+                yield from chunk
+                continue
+            for row in chunk:
+                row = list(row)
+                for position, values_of in converted:
+                    row[position] = values_of[row[position]]
+                yield row
 
 
 class _Converted(dict):
     """A column's raw database values -> Django's values, each converted once."""
 
-    def __init__(self, functions, expression):
+    def __init__(self, functions, expression, connection):
         super().__init__()
-        self.functions, self.expression = functions, expression
+        self.functions, self.expression, self.connection = functions, expression, connection
 
     def __missing__(self, raw):
         value = raw
         for function in self.functions:
-            value = function(value, self.expression, connection)
+            value = function(value, self.expression, self.connection)
         self[raw] = value
         return value
 
