@@ -146,15 +146,8 @@ class _CsvRow:
 
     @staticmethod
     def _flags(stored_and_status):
-        """The flags as selectors.stored_row gives them (S6's from the status of today), and
-        their titles for the Flags column."""
-        stored, assessment_status = stored_and_status
-        codes = [code for code in stored.split(";") if code]
-        if assessment_status == "overdue":
-            codes.append("ASSESSMENT_OVERDUE")
-        elif assessment_status == "due_soon":
-            codes.append("ASSESSMENT_DUE_SOON")
-        codes = tuple(sorted(set(codes)))
+        """The flags as selectors.stored_row gives them, and their titles (the Flags column)."""
+        codes = selectors.flags_of(*stored_and_status)
         return codes, "; ".join(FLAGS[code].title for code in codes if code in FLAGS)
 
     def __call__(self, values):
