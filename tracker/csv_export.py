@@ -10,7 +10,10 @@ def csv_safe(text: str) -> str:
     """Staff open CSV files in spreadsheets: neutralise cells that would run as formulas, also
     behind leading invisible characters (U+200B, U+FEFF: format, category Cf) or white space,
     which spreadsheets skip (issue 9 finding 11)."""
-    if text[:1] in ("\t", "\r"):
+    first = text[:1]
+    if first.isascii() and first.isalnum():  # most cells (issue 16: 100,000 rows)
+        return text
+    if first in ("\t", "\r"):
         return "'" + text
     visible = next((c for c in text if not (c.isspace() or _invisible(c))), "")
     first = unicodedata.normalize("NFKC", visible)  # a full-width ＝ reads as =

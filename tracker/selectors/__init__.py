@@ -23,6 +23,7 @@ from .status import (
     ROW_FIELDS,
     assessment_status_ranges,
     bring_up_to_date,
+    flags_of,
     patient_stored_row,
     stored_row,
     stored_rows,
@@ -40,6 +41,7 @@ from .timeline import (
 from .workflow import (
     MonitoringPlan,
     Work,
+    full_name,
     is_current,
     monitoring_plan,
     review_sentence,
@@ -57,9 +59,11 @@ from .worklist import (
     worklist,
     worklist_export,
 )
-from .worklist import contact_words as worklist_contact_words
-from .worklist import review_words as worklist_review_words
-from .worklist import work_state as worklist_work_state
+from .worklist import contact_text as worklist_contact_text
+from .worklist import reason_words as worklist_reason_words
+from .worklist import review_text as worklist_review_text
+from .worklist import sections_in as worklist_sections_in
+from .worklist import work_state_words as worklist_work_state_words
 
 __all__ = [
     "ROW_FIELDS",
@@ -83,10 +87,14 @@ __all__ = [
     "review_sentence",
     "review_state",
     "section_description",
-    "worklist_contact_words",
+    "flags_of",
+    "full_name",
+    "worklist_contact_text",
     "worklist_export",
-    "worklist_review_words",
-    "worklist_work_state",
+    "worklist_reason_words",
+    "worklist_review_text",
+    "worklist_sections_in",
+    "worklist_work_state_words",
     "active_patients",
     "all_patient_exports",
     "assessment_status_ranges",

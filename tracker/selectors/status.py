@@ -80,11 +80,6 @@ def stored_rows(statuses: QuerySet[MonitoringStatus], today: date) -> list[Evalu
 def stored_row(row: dict, today: date) -> EvaluatedPatient:
     """A stored status (values of ROW_FIELDS, with the SQL assessment_status) in the shape the
     screens use for a fresh evaluation; S6's flags come from the status of today."""
-    flags = [code for code in row["flags"].split(";") if code]
-    if row["assessment_status"] == "overdue":
-        flags.append("ASSESSMENT_OVERDUE")
-    elif row["assessment_status"] == "due_soon":
-        flags.append("ASSESSMENT_DUE_SOON")
     due = row["next_assessment_due"]
     return EvaluatedPatient(
         row["patient_id"],
@@ -106,9 +101,20 @@ def stored_row(row: dict, today: date) -> EvaluatedPatient:
             recommendation_reason=row["recommendation_reason"],
             cotreatment_risk=row["cotreatment_risk"],
             doxorubicin_equivalent_mg_m2=row["doxorubicin_equivalent_mg_m2"],
-            flags=tuple(sorted(set(flags))),
+            flags=flags_of(row["flags"], row["assessment_status"]),
         ),
     )
+
+
+def flags_of(stored: str, assessment_status: str) -> tuple[str, ...]:
+    """A stored status's flags as of today: the stored ones (";"-separated) and S6's from the
+    status of today (the SQL assessment_status), sorted."""
+    flags = [code for code in stored.split(";") if code]
+    if assessment_status == "overdue":
+        flags.append("ASSESSMENT_OVERDUE")
+    elif assessment_status == "due_soon":
+        flags.append("ASSESSMENT_DUE_SOON")
+    return tuple(sorted(set(flags)))
 
 
 def bring_up_to_date(today: date) -> int:

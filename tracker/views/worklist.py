@@ -90,40 +90,125 @@ class _Echo:
         return value
 
 
+CSV_CHUNK_ROWS = 500  # rows per piece of the stream: one write each, not one per row
+
+
 def _worklist_csv(rows, today):
     writer = csv.writer(_Echo())
+    csv_row = _CsvRow(today)
 
     def lines():
         yield "\ufeff"  # a BOM: spreadsheets then read the names' accents right
         yield writer.writerow(CSV_HEADERS)
-        for patient, work, reasons in rows:
-            yield writer.writerow(_csv_row(patient, work, reasons, today))
+        piece = []
+        for values in rows:
+            piece.append(writer.writerow(csv_row(values)))
+            if len(piece) == CSV_CHUNK_ROWS:
+                yield "".join(piece)
+                piece = []
+        if piece:
+            yield "".join(piece)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="worklist-{today}.csv"'
     return response
 
 
-def _csv_row(patient, work, reasons, today):
-    s = patient.status
-    overdue = -s.days_until_due if s.days_until_due is not None and s.days_until_due < 0 else ""
-    return [
-        "; ".join(selectors.SECTION_TITLES[key] for key, _ in reasons),
-        csv_safe(" | ".join(text for _, text in reasons if text)),
-        csv_safe(patient.mrn),
-        csv_safe(patient.family_name),
-        csv_safe(patient.given_name),
-        labels.PHASE_LABELS.get(s.phase, s.phase),
-        s.next_assessment_due.isoformat() if s.next_assessment_due else "",
-        labels.STATUS_LABELS.get(s.assessment_status, (s.assessment_status,))[0],
-        overdue,
-        s.latest.date.isoformat() if s.latest else "",
-        s.latest.value if s.latest else "",
-        "" if s.lvef_drop is None else s.lvef_drop,
-        labels.RECOMMENDATION_LABELS.get(s.recommendation, (s.recommendation,))[0],
-        labels.RISK_LABELS.get(s.cotreatment_risk, (s.cotreatment_risk,))[0],
-        csv_safe(selectors.worklist_work_state(work, today)),
-        csv_safe(selectors.worklist_contact_words(work)),
-        csv_safe(selectors.worklist_review_words(work)),
-        "; ".join(FLAGS[code].title for code in s.flags if code in FLAGS),
-    ]
+class _Memo(dict):
+    """function(key), computed once per key."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key):
+        value = self[key] = self.function(key)
+        return value
+
+
+class _CsvRow:
+    """One CSV row from a row of selectors.worklist_export (EXPORT_FIELDS), in the words of the
+    worklist page (the selectors' functions): what recurs from row to row (a due date, a set of
+    flags, a set of sections) is worded once (issue 16: 100,000 patients in 3 s)."""
+
+    def __init__(self, today):
+        self.today = today
+        self.sections = _Memo(self._sections)
+        self.dates = _Memo(lambda value: value.isoformat() if value else "")
+        self.until = _Memo(lambda due: (due - today).days if due else None)
+        self.flags = _Memo(self._flags)
+        self.safe = _Memo(csv_safe)  # the state of the work: the same few sentences
+
+    @staticmethod
+    def _sections(bits):
+        keys = selectors.worklist_sections_in(bits)
+        return keys, "; ".join(selectors.SECTION_TITLES[key] for key in keys)
+
+    @staticmethod
+    def _flags(stored_and_status):
+        """The flags as selectors.stored_row gives them, and their titles (the Flags column)."""
+        codes = selectors.flags_of(*stored_and_status)
+        return codes, "; ".join(FLAGS[code].title for code in codes if code in FLAGS)
+
+    def __call__(self, values):
+        (
+            mrn, family_name, given_name, phase, due, assessment_status, recommendation,
+            recommendation_reason, cotreatment_risk, latest_date, latest_value, lvef_drop,
+            stored_flags, request_state, requested_on, booked_for, place, modality, missed_on,
+            contact_date, contact_method, contact_outcome, review_date, review_decision,
+            review_reason, reviewer_first_name, reviewer_last_name, bits,
+        ) = values  # fmt: skip
+        today = self.today
+        until = self.until[due]
+        codes, flag_titles = self.flags[stored_flags, assessment_status]
+        keys, titles = self.sections[bits]
+        reasons = [
+            selectors.worklist_reason_words(
+                key,
+                today,
+                due,
+                until,
+                codes,
+                recommendation,
+                recommendation_reason,
+                phase,
+                request_state,
+                requested_on,
+                booked_for,
+                missed_on,
+            )  # fmt: skip
+            for key in keys
+        ]
+        work = selectors.worklist_work_state_words(
+            modality, request_state, requested_on, booked_for, place, missed_on
+        )
+        contact = ""
+        if contact_date:
+            contact = selectors.worklist_contact_text(contact_date, contact_method, contact_outcome)
+        review = ""
+        if review_date:
+            reviewer = selectors.full_name(reviewer_first_name, reviewer_last_name)
+            review = selectors.worklist_review_text(
+                review_date, review_decision, review_reason, reviewer
+            )
+        latest = latest_value is not None  # stored_row: no latest LVEF without its value
+        return [
+            titles,
+            csv_safe(" | ".join(text for text in reasons if text)),
+            csv_safe(mrn),
+            csv_safe(family_name),
+            csv_safe(given_name),
+            labels.PHASE_LABELS.get(phase, phase),
+            self.dates[due],
+            labels.STATUS_LABELS.get(assessment_status, (assessment_status,))[0],
+            -until if until is not None and until < 0 else "",
+            self.dates[latest_date] if latest else "",
+            latest_value if latest else "",
+            "" if lvef_drop is None else lvef_drop,
+            labels.RECOMMENDATION_LABELS.get(recommendation, (recommendation,))[0],
+            labels.RISK_LABELS.get(cotreatment_risk, (cotreatment_risk,))[0],
+            self.safe[work],
+            csv_safe(contact) if contact else "",
+            csv_safe(review) if review else "",
+            flag_titles,
+        ]
