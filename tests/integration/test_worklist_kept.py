@@ -198,3 +198,83 @@ def test_the_worklist_after_a_write_reads_a_bounded_number_of_queries(
         page = oncologist_client.get("/").content.decode()
     assert clinic.reads == reads + 1
     assert f'data-count="review">{kept()[0][3]}<' in page
+
+
+# --- the sections themselves: built once per version, rows read again only when named ---------
+
+
+def fresh_sections(limit=wl.SECTION_ROWS):
+    """The sections as a search-less worklist built from scratch (the query path) gives them."""
+    statuses = stored_statuses(TODAY, current=False)
+    return wl._sections(TODAY, *wl._run(*wl._worklist_sql(statuses, TODAY, limit)), {})
+
+
+def shown(result):
+    sections, counts = result
+    return counts, [
+        (s.key, s.count, [(r.pk, r.reason, r.state, r.review, r.contact) for r in s.rows])
+        for s in sections
+    ]
+
+
+def test_the_kept_sections_equal_fresh_ones_after_every_kind_of_write(clinic, nurse, oncologist):
+    assert shown(wl.worklist(TODAY)) == shown(fresh_sections())
+    first, second = some("book_scan", 2)
+    services.lvef_create(
+        actor=nurse, patient=first, date=TODAY, value=Decimal("41"), modality="echo"
+    )
+    assert shown(wl.worklist(TODAY)) == shown(fresh_sections())
+    request = services.scan_request_create(
+        actor=nurse, patient=second, requested_on=TODAY - timedelta(days=30), modality="echo"
+    )
+    assert shown(wl.worklist(TODAY)) == shown(fresh_sections())
+    services.scan_request_book(actor=nurse, request=request, booked_for=TODAY + timedelta(days=3))
+    assert shown(wl.worklist(TODAY)) == shown(fresh_sections())
+    (reviewed,) = some("review")
+    services.review_create(
+        actor=oncologist,
+        patient=reviewed,
+        date=TODAY,
+        decision="continue_despite_criteria",
+        reason="Discussed with cardiology",
+    )
+    assert shown(wl.worklist(TODAY)) == shown(fresh_sections())
+    assert shown(wl.worklist(TODAY, limit=3)) == shown(fresh_sections(3))
+
+
+def test_a_shown_patient_renamed_shows_the_new_name(clinic, nurse):
+    (book,) = [s for s in wl.worklist(TODAY)[0] if s.key == "book_scan"]
+    patient = Patient.objects.get(pk=book.rows[-1].pk)
+    services.record_update(patient, actor=nurse, family_name="Renamed")
+    (book,) = [s for s in wl.worklist(TODAY)[0] if s.key == "book_scan"]
+    assert "Renamed" in [r.patient.family_name for r in book.rows]
+
+
+def test_an_unchanged_worklist_reads_no_row_and_a_write_reads_that_patients_row(
+    clinic, nurse, django_assert_num_queries
+):
+    wl.worklist(TODAY)
+    with django_assert_num_queries(2):  # the stale statuses' check and the version
+        sections, _ = wl.worklist(TODAY)
+    assert wl.worklist(TODAY)[0] is sections  # the same sections, built once
+    (patient,) = some("book_scan")
+    services.lvef_create(
+        actor=nurse, patient=patient, date=TODAY, value=Decimal("41"), modality="echo"
+    )
+    # + the change rows, that patient's places, the oldest evaluation day, and the rows of
+    # the patients now shown that were not before (the one saved, and whoever moved up)
+    with django_assert_num_queries(6):
+        sections, _ = wl.worklist(TODAY)
+    assert shown((sections, {})) == shown((fresh_sections()[0], {}))
+
+
+def test_each_role_gets_its_own_buttons_from_the_kept_sections(
+    clinic, nurse_client, oncologist_client
+):
+    """The rows' HTML is kept per set of permissions: a nurse viewing first does not give the
+    oncologist a nurse's buttons, nor the other way round."""
+    nurse_page = nurse_client.get("/").content.decode()
+    oncologist_page = oncologist_client.get("/").content.decode()
+    assert "Record review" not in nurse_page
+    assert "Record review" in oncologist_page
+    assert "Record review" not in nurse_client.get("/").content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import functools
 import operator
 import threading
@@ -49,6 +50,7 @@ from .records import EvaluatedPatient
 from .status import (
     ROW_FIELDS,
     assessment_status_ranges,
+    bring_up_to_date,
     changes_since,
     last_change,
     stored_row,
@@ -95,6 +97,9 @@ class WorklistSection:
     description: str
     rows: list[WorklistRow]
     count: int
+    # Its rows as HTML, per (action permissions, URL prefix): the everyday worklist's sections
+    # are kept per version, and so their rows are written once (templatetags.worklist_rows).
+    html: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @property
     def more(self) -> int:
@@ -188,13 +193,18 @@ def section_description(description: str) -> str:
 def worklist(today: date, query: str = "", limit: int | None = SECTION_ROWS):
     """The worklist's sections in three queries, however many patients: every count; the first
     patient ids of every section, with their place in it; the rows with the state of the work."""
-    statuses = stored_statuses(today, query)
-    if query:
-        numbers, oldest, found = _run(*_worklist_sql(statuses, today, limit))
-    else:
+    if not query:
         # The everyday worklist: read again only when the statuses or the workflow records
         # changed (a new version) or the day did.
-        numbers, oldest, found = _everyday_worklist(today, limit)
+        return _everyday_sections(today, limit)
+    statuses = stored_statuses(today, query)
+    numbers, oldest, found = _run(*_worklist_sql(statuses, today, limit))
+    return _sections(today, numbers, oldest, found, {})
+
+
+def _sections(today: date, numbers, oldest, found, rows: dict):
+    """The sections and counts from (counts, oldest evaluation day, first ids); rows (patient id
+    -> its stored row and work) is filled with the patients it lacks, one query for them all."""
     keys = [key for key, *_ in WORKLIST_SECTIONS]
     counts = dict(zip([*keys, "total"], numbers, strict=True))
     # The day the oldest stored status was computed for (a missed nightly refresh shows).
@@ -202,17 +212,16 @@ def worklist(today: date, query: str = "", limit: int | None = SECTION_ROWS):
     places = {key: [] for key in keys}
     for index, pk, place in found:
         places[keys[index]].append((place, pk))
-    wanted = {pk for section in places.values() for _, pk in section}
-    by_id = {}
+    wanted = {pk for section in places.values() for _, pk in section} - rows.keys()
     if wanted:
-        rows = wf.with_work(statuses.filter(patient_id__in=wanted))
-        for values in rows.values(*ROW_FIELDS, *wf.WORK_FIELDS):
-            by_id[values["patient_id"]] = (stored_row(values, today), wf.work_of(values))
+        statuses = stored_statuses(today, current=False).filter(patient_id__in=wanted)
+        for values in wf.with_work(statuses).values(*ROW_FIELDS, *wf.WORK_FIELDS):
+            rows[values["patient_id"]] = (stored_row(values, today), wf.work_of(values))
     sections = []
     for key, title, description, _, _ in WORKLIST_SECTIONS:
         # The database chose each section's first rows and their places; a UNION does not
         # promise to keep its parts' order, so the places lay them out.
-        section_rows = [worklist_row(key, *by_id[pk], today) for _, pk in sorted(places[key])]
+        section_rows = [worklist_row(key, *rows[pk], today) for _, pk in sorted(places[key])]
         sections.append(
             WorklistSection(key, title, section_description(description), section_rows, counts[key])
         )
@@ -266,6 +275,11 @@ class _Everyday:
         self.sections: list[list[tuple]] = [[] for _ in WORKLIST_SECTIONS]
         self.oldest = None
         self.reads = 0  # statuses read so far (tests)
+        # patient id -> (stored row, work) of the patients shown so far; a change naming the
+        # patient takes it out
+        self.rows: dict[int, tuple] = {}
+        self.built: dict[int | None, tuple] = {}  # limit -> (sections, counts) of this version
+        self.places_sql: tuple | None = None  # _places_sql of the day
 
 
 _NEVER = object()
@@ -274,29 +288,55 @@ _EVERYDAY_KEPT = 4
 _EVERYDAY_LOCK = threading.Lock()
 
 
-def _everyday_worklist(today: date, limit: int | None):
-    """(counts, oldest evaluation day, first ids) of the worklist without a search: the same as
-    _run(*_worklist_sql(...)) gives, from the kept sections."""
+def _kept(today: date) -> _Everyday:
+    """The everyday worklist of the day and settings, brought up to date; call with
+    _EVERYDAY_LOCK held."""
     key = (today, settings.ASSESSMENT_DUE_SOON_DAYS, settings.SCAN_BOOKING_DAYS)
+    version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    store = _EVERYDAY.get(key)
+    if store is None:
+        store = _EVERYDAY[key] = _Everyday()
+        while len(_EVERYDAY) > _EVERYDAY_KEPT:
+            _EVERYDAY.popitem(last=False)
+    _EVERYDAY.move_to_end(key)
+    if store.version is _NEVER or store.version != version:
+        store.built.clear()
+        if not _follow_changes(store, today):
+            _read_everything(store, today, version)
+        store.oldest = _oldest()
+    return store
+
+
+def _first(store: _Everyday, limit: int | None):
+    """(counts, oldest evaluation day, first ids), as _run(*_worklist_sql(...)) gives them."""
+    numbers = (*(len(members) for members in store.sections), len(store.members))
+    found = tuple(
+        (index, key[-1], place)
+        for index, members in enumerate(store.sections)
+        for place, key in enumerate(members if limit is None else members[:limit], start=1)
+    )
+    return numbers, store.oldest, found
+
+
+def _everyday_worklist(today: date, limit: int | None):
+    """(counts, oldest evaluation day, first ids) of the worklist without a search."""
     with _EVERYDAY_LOCK:
-        version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-        store = _EVERYDAY.get(key)
-        if store is None:
-            store = _EVERYDAY[key] = _Everyday()
-            while len(_EVERYDAY) > _EVERYDAY_KEPT:
-                _EVERYDAY.popitem(last=False)
-        _EVERYDAY.move_to_end(key)
-        if store.version is _NEVER or store.version != version:
-            if not _follow_changes(store, today):
-                _read_everything(store, today, version)
-            store.oldest = _oldest()
-        numbers = (*(len(members) for members in store.sections), len(store.members))
-        found = tuple(
-            (index, key[-1], place)
-            for index, members in enumerate(store.sections)
-            for place, key in enumerate(members if limit is None else members[:limit], start=1)
-        )
-        return numbers, store.oldest, found
+        return _first(_kept(today), limit)
+
+
+def _everyday_sections(today: date, limit: int | None):
+    """The everyday worklist's sections, built once per version: a view while nothing changed
+    reads the version alone, and after a write only the rows of the patients it named are read
+    again (issue 16: the worklist within 1.5x, and after a write 2x, a trivial page). Under the
+    lock, so that a row read before a write is never kept after the write's change was
+    followed."""
+    bring_up_to_date(today)
+    with _EVERYDAY_LOCK:
+        store = _kept(today)
+        if limit not in store.built:
+            store.built[limit] = _sections(today, *_first(store, limit), store.rows)
+        sections, counts = store.built[limit]
+        return sections, dict(counts)
 
 
 def _oldest():
@@ -324,35 +364,74 @@ def _sort_columns():
     return annotations, columns
 
 
-def _places(statuses, today: date) -> dict[int, tuple]:
-    """patient id -> per section its sort key (no date last, as the SQL orders it), or None when
-    the status is not in the section: one query, the sections' own conditions."""
+def _places_sql(today: date) -> tuple[str, tuple, list]:
+    """The SQL of every stored status's sort key per section and whether it is in the section
+    (the sections' own conditions), with its parameters and the sort columns per section."""
     annotations, columns = _sort_columns()
     members = {
         f"in_{index}": ExpressionWrapper(condition(today), output_field=BooleanField())
         for index, (*_, condition, _) in enumerate(WORKLIST_SECTIONS)
     }
     wanted = sorted({name for names in columns for name in names} | {"patient_id"})
-    rows = statuses.annotate(**annotations, **members).order_by().values(*wanted, *members)
+    rows = (
+        stored_statuses(today, current=False)
+        .annotate(**annotations, **members)
+        .order_by()
+        .values(*wanted, *members)
+    )
+    sql, params = rows.query.sql_with_params()
+    return sql, tuple(params), columns
+
+
+def _places(store: _Everyday, today: date, patients=None) -> dict[int, tuple]:
+    """patient id -> per section its sort key (no date last, as the SQL orders it), or None when
+    the status is not in the section: one query, of every status or of these patients'.
+
+    The statement is built once per kept worklist (its conditions hold the day) and these
+    patients' ids are put around it: building and compiling the sections' conditions through
+    the ORM was most of the worklist's cost after a write (issue 16 item 2). Its values are
+    the database's own (on SQLite a date is its ISO text): they only sort, and every key of one
+    kept worklist comes from here."""
+    if store.places_sql is None:
+        store.places_sql = _places_sql(today)
+    sql, params, columns = store.places_sql
+    sql = f"SELECT * FROM ({sql}) AS places"  # noqa: S608 - ORM SQL
+    if patients is not None:
+        patients = list(patients)
+        if not patients:
+            return {}
+        sql += f" WHERE places.patient_id IN ({', '.join(['%s'] * len(patients))})"
+        params = (*params, *patients)
     places = {}
-    for row in rows.iterator(chunk_size=2000):
-        places[row["patient_id"]] = tuple(
-            tuple((row[name] is None, row[name]) for name in names) + (row["patient_id"],)
-            if row[f"in_{index}"]
-            else None
-            for index, names in enumerate(columns)
-        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        at = {name: place for place, name in enumerate(names)}
+        patient = at["patient_id"]
+        wanted = [
+            ([at[name] for name in section_columns], at[f"in_{index}"])
+            for index, section_columns in enumerate(columns)
+        ]
+        while chunk := cursor.fetchmany(2000):
+            for row in chunk:
+                places[row[patient]] = tuple(
+                    tuple((row[i] is None, row[i]) for i in indexes) + (row[patient],)
+                    if row[member]
+                    else None
+                    for indexes, member in wanted
+                )
     return places
 
 
 def _read_everything(store: _Everyday, today: date, version) -> None:
     last = last_change()
-    store.members = _places(stored_statuses(today, current=False), today)
+    store.members = _places(store, today)
     store.sections = [
         sorted(keys[index] for keys in store.members.values() if keys[index] is not None)
         for index in range(len(WORKLIST_SECTIONS))
     ]
     store.reads += len(store.members)
+    store.rows.clear()
     store.change, store.version = last, version
 
 
@@ -363,8 +442,9 @@ def _follow_changes(store: _Everyday, today: date) -> bool:
     if followed is None:
         return False
     patients, last = followed
-    places = _places(stored_statuses(today, current=False).filter(patient_id__in=patients), today)
+    places = _places(store, today, patients)
     for pk in patients:
+        store.rows.pop(pk, None)
         for index, key in enumerate(store.members.pop(pk, None) or ()):
             if key is not None:
                 members = store.sections[index]

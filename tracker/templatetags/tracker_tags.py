@@ -379,11 +379,14 @@ def worklist_rows(section, user):
     """A worklist section's rows as strings (as patient_rows): who, why in words, the due date
     and the latest LVEF, the recommendation (with a current review), the state of the work and
     the latest contact, and the row's action buttons (by the user's permissions)."""
-    allowed = {a for a, perm in _ACTION_PERMISSIONS.items() if user.has_perm(perm)}
+    allowed = frozenset(a for a, perm in _ACTION_PERMISSIONS.items() if user.has_perm(perm))
     prefix = reverse("tracker:patients")
-    return mark_safe(  # noqa: S308 - every value is escaped in _worklist_row
-        "\n".join(_worklist_row(section.key, row, prefix, allowed) for row in section.rows)
-    )
+    rows = section.html.get((allowed, prefix))
+    if rows is None:
+        rows = section.html[allowed, prefix] = "\n".join(
+            _worklist_row(section.key, row, prefix, allowed) for row in section.rows
+        )
+    return mark_safe(rows)  # noqa: S308 - every value is escaped in _worklist_row
 
 
 def _worklist_row(key, row, prefix, allowed) -> str:
