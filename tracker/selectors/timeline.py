@@ -72,18 +72,16 @@ def patient_history(patient: Patient) -> PatientHistory:
     newest first; a fixed number of queries."""
     from django.db.models import Prefetch
 
-    by = ("entered_in_error_by", "created_by")
     courses = list(
         TreatmentCourse.objects.filter(patient=patient)
-        .select_related(*by)
         .prefetch_related(
-            Prefetch("infusions", queryset=Infusion.objects.select_related(*by)),
-            Prefetch("holds", queryset=TreatmentHold.objects.select_related(*by)),
+            Prefetch("infusions", queryset=Infusion.objects.all()),
+            Prefetch("holds", queryset=TreatmentHold.objects.all()),
         )
         .order_by("-planned_start", "-pk")
     )
-    measurements = list(LvefMeasurement.objects.filter(patient=patient).select_related(*by))
-    cotreatments = list(CoTreatment.objects.filter(patient=patient).select_related(*by))
+    measurements = list(LvefMeasurement.objects.filter(patient=patient))
+    cotreatments = list(CoTreatment.objects.filter(patient=patient))
     record = _record_of(patient, courses, measurements, cotreatments)
     entries = []
     for course in courses:
@@ -142,7 +140,19 @@ def patient_history(patient: Patient) -> PatientHistory:
                 t.start, "cotreatments", "Co-treatment", f"{t.get_drug_display()}{until}{dose}", t
             )
         )
-    requests, reviews, contacts = _workflow_records(patient, by)
+    requests, reviews, contacts = _workflow_records(patient)
+    _people(
+        [
+            *courses,
+            *(i for c in courses for i in c.infusions.all()),
+            *(h for c in courses for h in c.holds.all()),
+            *measurements,
+            *cotreatments,
+            *requests,
+            *reviews,
+            *contacts,
+        ]
+    )
     for r in requests:
         state = r.get_state_display().lower()
         when = f" for {day(r.booked_for)}" if r.booked_for else ""
@@ -189,27 +199,36 @@ def patient_history(patient: Patient) -> PatientHistory:
     )
 
 
-def _workflow_records(patient, by):
+def _workflow_records(patient):
     from tracker.models import ContactLog, RecommendationReview, ScanRequest
 
     newest = ("-pk",)
     return (
-        list(
-            ScanRequest.objects.filter(patient=patient)
-            .select_related(*by)
-            .order_by("-requested_on", *newest)
-        ),
-        list(
-            RecommendationReview.objects.filter(patient=patient)
-            .select_related(*by, "reviewed_by")
-            .order_by("-date", *newest)
-        ),
-        list(
-            ContactLog.objects.filter(patient=patient)
-            .select_related(*by, "contacted_by")
-            .order_by("-date", *newest)
-        ),
+        list(ScanRequest.objects.filter(patient=patient).order_by("-requested_on", *newest)),
+        list(RecommendationReview.objects.filter(patient=patient).order_by("-date", *newest)),
+        list(ContactLog.objects.filter(patient=patient).order_by("-date", *newest)),
     )
+
+
+# Who recorded, marked in error, reviewed or contacted: a record's people, shown by name.
+_PEOPLE = ("created_by", "entered_in_error_by", "reviewed_by", "contacted_by")
+
+
+def _people(records) -> None:
+    """Every record's people from one query, set on the records as select_related would: the
+    same users joined into each of eight queries were most of the timeline's cost (issue 16:
+    the timeline within 2x a trivial page)."""
+    from tracker.models import User
+
+    wanted = {
+        (record, name)
+        for record in records
+        for name in _PEOPLE
+        if getattr(record, f"{name}_id", None) is not None
+    }
+    users = User.objects.in_bulk({getattr(record, f"{name}_id") for record, name in wanted})
+    for record, name in wanted:
+        setattr(record, name, users.get(getattr(record, f"{name}_id")))
 
 
 @dataclass(frozen=True)
