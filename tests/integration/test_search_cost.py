@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from devdata.synthetic import synthetic_document
 from tracker import interchange, services
 from tracker.models import Patient
+from tracker.models.clinical import search_text
 from tracker.selectors import patient_list as pl
 from tracker.selectors.search import search
 
@@ -63,3 +64,51 @@ def test_the_search_uses_the_trigram_index_on_postgresql(patients):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "patient_search_key_trgm_idx" in plan
+
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
+
+
+@sqlite_only
+def test_the_search_uses_the_trigram_table_on_sqlite(patients):
+    sql, params = search(Patient.objects.order_by(), "foster").values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = "\n".join(str(row) for row in cursor.fetchall())
+    assert "tracker_patient_search VIRTUAL TABLE" in plan
+
+
+def scanned(query):
+    """The search's patients by a scan of the keys (the index's answer must be the same)."""
+    patients = Patient.objects.all()
+    for word in query.split():
+        patients = patients.filter(search_key__contains=search_text(word))
+    return sorted(patients.values_list("mrn", flat=True))
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    "query",
+    ["s", "sm", "smi", "smith", "oster", "linda foster", "S000001", "000002", "zzz", "é", "ï"],
+)
+def test_the_trigram_table_finds_what_a_scan_of_the_keys_finds(patients, query):
+    # words of 1 and 2 characters (shorter than a trigram) take the scan; the rest the index
+    assert sorted(search(Patient.objects.all(), query).values_list("mrn", flat=True)) == scanned(
+        query
+    )
+
+
+@sqlite_only
+def test_the_trigram_table_follows_new_renamed_and_marked_patients(patients, nurse):
+    patient = Patient.objects.order_by("pk").first()
+    services.record_update(patient, actor=nurse, family_name="Quixotica")
+    assert [p.pk for p in search(Patient.objects.all(), "quixotic")] == [patient.pk]
+    assert search(Patient.objects.all(), patient.family_name).count() == len(
+        scanned(patient.family_name)
+    )
+    new = services.patient_create(
+        actor=nurse, mrn="FTS-1", given_name="Zoë", family_name="O'Brannagh", sex="female",
+        date_of_birth=date(1970, 1, 1),
+    )  # fmt: skip
+    assert [p.pk for p in search(Patient.objects.all(), "zoe obrannagh")] == [new.pk]
+    assert [p.pk for p in search(Patient.objects.all(), "FTS-1")] == [new.pk]
