@@ -176,7 +176,7 @@ def test_the_nightly_refresh_can_leave_the_dashboard_alone(clinic):  # noqa: F81
         (TODAY, "old", False),  # another deploy's code
     ],
 )
-def test_old_copies_are_deleted_at_night(clinic, settings, as_of, code, kept):  # noqa: F811
+def test_old_copies_are_deleted_at_night(clinic, as_of, code, kept):  # noqa: F811
     view()
     current = selector._code(selector.rule_settings())
     QualityItems.objects.update(as_of=as_of, code=current if code == "current" else "old")

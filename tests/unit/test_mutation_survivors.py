@@ -12,7 +12,8 @@ import pytest
 
 from tracker.monitoring import RuleSettings
 from tracker.monitoring.flags import URGENCY, by_urgency
-from tracker.monitoring.profiles import KADCYLA_EARLY, PERJETA_EARLY, TRASTUZUMAB_EU, Test
+from tracker.monitoring.profiles import KADCYLA_EARLY, PERJETA_EARLY, TRASTUZUMAB_EU
+from tracker.monitoring.profiles import Test as ProfileTest  # not "Test": pytest would collect it
 
 from .builders import (
     AS_OF,
@@ -109,8 +110,8 @@ def test_stable_until_reads_the_courses_after_one_entered_in_error():
 # Perjeta's "unless ESC severe", Kadcyla's repeat band), so the mutants that passed None for the
 # LLN there survived. The rule-set seam (issue 10 item 4) lets a profile state any bound: each
 # Profile method hands the LLN on to its tests.
-BELOW_LLN = Test("below_lln", below_lln=True)
-AT_LEAST_LLN = Test("at_least_lln", at_least_lln=True)
+BELOW_LLN = ProfileTest("below_lln", below_lln=True)
+AT_LEAST_LLN = ProfileTest("at_least_lln", at_least_lln=True)
 LLN = Decimal(50)
 
 
