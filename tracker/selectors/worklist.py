@@ -276,7 +276,8 @@ class _Everyday:
         self.oldest = None
         self.reads = 0  # statuses read so far (tests)
         # patient id -> (stored row, work) of the patients shown so far; a change naming the
-        # patient takes it out
+        # patient takes it out. (A reviewer's changed account name shows from the patient's
+        # next change, or the next day: accounts are not clinical records.)
         self.rows: dict[int, tuple] = {}
         self.built: dict[int | None, tuple] = {}  # limit -> (sections, counts) of this version
         self.places_sql: tuple | None = None  # _places_sql of the day
