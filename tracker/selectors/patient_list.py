@@ -22,7 +22,7 @@ from tracker import labels
 from tracker.models import MonitoringStatus, Patient, WorklistVersion
 
 from .records import EvaluatedPatient
-from .search import search
+from .search import indexed_matches, searched_ids
 from .status import (
     ROW_FIELDS,
     assessment_status_ranges,
@@ -123,9 +123,28 @@ def matching(
             condition = _unindexed(condition, aliases)
             statuses = statuses.alias(**aliases)
         statuses = statuses.filter(condition)
-    if query:
-        statuses = statuses.filter(patient__in=search(Patient.objects.all(), query))
+    for index, ids in enumerate(searched_ids(query) if query else ()):
+        # By patient id, not through the patients' table: one lookup per match less.
+        if walk and connection.vendor == "sqlite":
+            alias = f"searched_{index}"
+            statuses = statuses.alias(
+                **{alias: _Unindexed(F("patient_id"), output_field=Patient._meta.pk)}
+            )
+            statuses = statuses.filter(**{f"{alias}__in": ids})
+        else:
+            statuses = statuses.filter(patient_id__in=ids)
     return statuses
+
+
+def _walk_search(query: str) -> bool:
+    """Whether a search matches so many patients that its first page is quicker read by
+    walking the sort's index (matching: walk) than by sorting every match: at 100,000
+    patients "smith" matches 5,543, sorted in 21 ms, walked in 3 ms; a rare name walked
+    would read the whole index (48 ms). From the trigram index's count (1 ms); SQLite only."""
+    if connection.vendor != "sqlite":
+        return False
+    matches = indexed_matches(query)
+    return matches is not None and matches >= WALK_ABOVE
 
 
 # --- keyset ----------------------------------------------------------------------------------
@@ -288,12 +307,23 @@ def page(
     row of ``before`` (Previous), or else page ``number`` from the top (OFFSET, for a page
     typed in the address; the links never use it past the first page)."""
     statuses = matching(today, query, chosen)
+    # The rows of a search matching many patients, read by walking the sort's index; the
+    # count keeps the index on the patient id.
+    walked = (
+        matching(today, query, chosen, walk=True, current=False)
+        if query and _walk_search(query)
+        else None
+    )
     first = None
     if query and not after and not before and _page_number(number, 1) == 1:
         # A search's first page is read first: when it is the whole list (the usual search, a
         # name or an MRN) its length is the count, and the COUNT, a second scan of the search
         # keys, is not run (issue 16: the searched list was 2.4-2.7x the trivial page).
-        first = list(_rows(statuses, today).order_by(*_order_by(order))[: PAGE_SIZE + 1])
+        first = list(
+            _rows(statuses if walked is None else walked, today).order_by(*_order_by(order))[
+                : PAGE_SIZE + 1
+            ]
+        )
         if len(first) <= PAGE_SIZE:
             return PatientListPage(
                 rows=[stored_row(values, today) for values in first],
@@ -305,7 +335,9 @@ def page(
             )
     count = _count(statuses, today, query, chosen)
     num_pages = max(1, math.ceil(count / PAGE_SIZE))
-    if chosen and count >= WALK_ABOVE:
+    if walked is not None:
+        statuses = walked
+    elif chosen and count >= WALK_ABOVE:
         statuses = matching(today, query, chosen, walk=True, current=False)
     rows = _rows(statuses, today)
     after_values = decode_cursor(order, after) if after else None

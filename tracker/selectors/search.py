@@ -17,7 +17,16 @@ def search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
     """MRN or name, any part; every word must match (issue 13 item 13): case-, accent- and
     punctuation-insensitive through Patient.search_key ("Foster, Linda" = "Linda Foster",
     "O'Connor" = "OConnor", "Zoe" = "Zoë")."""
+    for ids in searched_ids(query):
+        patients = patients.filter(pk__in=ids)
+    return patients
+
+
+def searched_ids(query: str) -> list:
+    """Per word of the query, the ids of the patients it matches (a subquery): a patient
+    matches the search when its id is in every one."""
     indexed = _indexed()
+    found = []
     for word in query.split():
         key = search_text(word)
         if not key:  # a word of punctuation only ("," or "-") matches everyone: skipped
@@ -26,11 +35,26 @@ def search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
             # The same match from the trigram index (migration 0019): the key as one FTS5
             # phrase is its consecutive trigrams, that is the key anywhere in search_key. (A
             # LIKE on the index checked every candidate's text: slower than the scan.)
-            phrase = '"' + key.replace('"', '""') + '"'
-            patients = patients.filter(pk__in=RawSQL(_INDEXED_MATCH, [phrase]))  # noqa: S611
+            found.append(RawSQL(_INDEXED_MATCH, [_phrase(key)]))  # noqa: S611
         else:
-            patients = patients.filter(search_key__contains=key)
-    return patients
+            found.append(Patient.objects.filter(search_key__contains=key).values("pk"))
+    return found
+
+
+def indexed_matches(query: str) -> int | None:
+    """How many patients the search matches (entered in error or not), from the trigram index
+    alone; None when a word cannot use it (or there is no index)."""
+    keys = [key for key in map(search_text, query.split()) if key]
+    if not keys or not _indexed() or any(len(key) < TRIGRAM for key in keys):
+        return None
+    sql = " INTERSECT ".join([_INDEXED_MATCH] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql})", [_phrase(key) for key in keys])  # noqa: S608 - constant SQL
+        return cursor.fetchone()[0]
+
+
+def _phrase(key: str) -> str:
+    return '"' + key.replace('"', '""') + '"'
 
 
 FTS_TABLE = "tracker_patient_search"  # migration 0019, SQLite only

@@ -15,7 +15,7 @@ from tracker.models import (
 )
 
 from .records import EvaluatedPatient
-from .search import search
+from .search import searched_ids
 
 
 def assessment_status_ranges(today: date) -> dict[str, Q]:
@@ -136,7 +136,8 @@ def stored_statuses(
     # Patients entered in error have no stored status (services.status_refresh).
     statuses = MonitoringStatus.objects.all()
     if query:
-        statuses = statuses.filter(patient__in=search(Patient.objects.all(), query))
+        for ids in searched_ids(query):  # by patient id: no lookup of each match's patient
+            statuses = statuses.filter(patient_id__in=ids)
     return with_assessment_status(statuses, today)
 
 
