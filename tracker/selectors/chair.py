@@ -17,6 +17,7 @@ from tracker.monitoring.chair import STATE_ORDER, ChairEntry, Weight, chair_entr
 from tracker.monitoring.dosing import SCHEDULE_INTERVAL_DAYS
 from tracker.monitoring.vocabulary import ChairState
 
+from .kept import kept
 from .records import active_patients, load_records, rule_settings, status_stamps
 from .status import changes_since, last_change
 from .workflow import review_stamps
@@ -117,12 +118,7 @@ def chair_list(day: date) -> ChairList:
     with _LOCK:
         version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True).first()
         key = (day, rules)
-        store = _STORES.get(key)
-        if store is None:
-            store = _STORES[key] = _ChairStore()
-            while len(_STORES) > _STORES_KEPT:
-                _STORES.popitem(last=False)
-        _STORES.move_to_end(key)
+        store = kept(_STORES, key, _ChairStore, _STORES_KEPT)
         if store.version is _NEVER or store.version != version:
             _bring_up_to_date(store, day, rules)
             store.version = version

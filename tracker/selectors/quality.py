@@ -37,6 +37,7 @@ from tracker import monitoring
 from tracker.models import Patient, QualityItems, RecommendationReview, WorklistVersion
 from tracker.monitoring import quality
 
+from .kept import kept
 from .records import active_patients, load_records, rule_settings, status_stamps
 from .workflow import review_stamps
 
@@ -190,11 +191,9 @@ def _items(as_of: date, rules: monitoring.RuleSettings, q7_days: tuple[date, ...
     version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True).first()
     key = (as_of, rules)
     store = _STORES.get(key)
-    if store is None or len(store.q7_days | set(q7_days)) > Q7_DAYS_KEPT:
-        store = _STORES[key] = _Store()
-        while len(_STORES) > _STORES_KEPT:
-            _STORES.popitem(last=False)
-    _STORES.move_to_end(key)
+    if store is not None and len(store.q7_days | set(q7_days)) > Q7_DAYS_KEPT:
+        del _STORES[key]  # too many days: start again
+    store = kept(_STORES, key, _Store, _STORES_KEPT)
     new_days = set(q7_days) - store.q7_days
     if store.version is _NEVER or store.version != version or new_days:
         _bring_up_to_date(store, as_of, rules, new_days)

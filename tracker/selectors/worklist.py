@@ -46,6 +46,7 @@ from tracker.monitoring.vocabulary import (
 from tracker.monitoring.wording import day, days
 
 from . import workflow as wf
+from .kept import kept
 from .records import EvaluatedPatient
 from .status import (
     ROW_FIELDS,
@@ -294,12 +295,7 @@ def _kept(today: date) -> _Everyday:
     _EVERYDAY_LOCK held."""
     key = (today, settings.ASSESSMENT_DUE_SOON_DAYS, settings.SCAN_BOOKING_DAYS)
     version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    store = _EVERYDAY.get(key)
-    if store is None:
-        store = _EVERYDAY[key] = _Everyday()
-        while len(_EVERYDAY) > _EVERYDAY_KEPT:
-            _EVERYDAY.popitem(last=False)
-    _EVERYDAY.move_to_end(key)
+    store = kept(_EVERYDAY, key, _Everyday, _EVERYDAY_KEPT)
     if store.version is _NEVER or store.version != version:
         store.built.clear()
         if not _follow_changes(store, today):
