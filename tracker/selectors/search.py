@@ -17,28 +17,38 @@ def search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
     """MRN or name, any part; every word must match (issue 13 item 13): case-, accent- and
     punctuation-insensitive through Patient.search_key ("Foster, Linda" = "Linda Foster",
     "O'Connor" = "OConnor", "Zoe" = "Zoë")."""
-    for ids in searched_ids(query):
-        patients = patients.filter(pk__in=ids)
+    for key, indexed in _keys(query):
+        if indexed:
+            patients = patients.filter(pk__in=_indexed_ids(key))
+        else:  # on the patients' own key (PostgreSQL's trigram index answers it)
+            patients = patients.filter(search_key__contains=key)
     return patients
 
 
 def searched_ids(query: str) -> list:
     """Per word of the query, the ids of the patients it matches (a subquery): a patient
     matches the search when its id is in every one."""
+    return [
+        _indexed_ids(key)
+        if indexed
+        else Patient.objects.filter(search_key__contains=key).values("pk")
+        for key, indexed in _keys(query)
+    ]
+
+
+def _keys(query: str) -> list[tuple[str, bool]]:
+    """Each word's key, and whether the trigram index (migration 0019) can answer it. A word of
+    punctuation only ("," or "-") matches everyone: skipped."""
     indexed = _indexed()
-    found = []
-    for word in query.split():
-        key = search_text(word)
-        if not key:  # a word of punctuation only ("," or "-") matches everyone: skipped
-            continue
-        if indexed and len(key) >= TRIGRAM:
-            # The same match from the trigram index (migration 0019): the key as one FTS5
-            # phrase is its consecutive trigrams, that is the key anywhere in search_key. (A
-            # LIKE on the index checked every candidate's text: slower than the scan.)
-            found.append(RawSQL(_INDEXED_MATCH, [_phrase(key)]))  # noqa: S611
-        else:
-            found.append(Patient.objects.filter(search_key__contains=key).values("pk"))
-    return found
+    keys = (search_text(word) for word in query.split())
+    return [(key, indexed and len(key) >= TRIGRAM) for key in keys if key]
+
+
+def _indexed_ids(key: str) -> RawSQL:
+    """The ids matching one key, from the trigram index: the key as one FTS5 phrase is its
+    consecutive trigrams, that is the key anywhere in search_key. (A LIKE on the index checked
+    every candidate's text: slower than the scan.)"""
+    return RawSQL(_INDEXED_MATCH, [_phrase(key)])  # noqa: S611 - constant SQL, key as parameter
 
 
 def indexed_matches(query: str) -> int | None:
