@@ -41,18 +41,51 @@ def test_a_search_counts_only_when_its_matches_fill_more_than_a_page(patients, s
     query = everyone[0] if size == "one page" else "s"  # one MRN / many names
     expected = search(Patient.objects.all(), query).count()
     found, sql = list_queries(query)
-    # the statuses' COUNT (the trigram index's own count, to choose the plan, is not one)
-    counts = [s for s in sql if "COUNT(" in s.upper() and "tracker_monitoringstatus" in s]
+    # A search alone counts its patients (or, on SQLite, takes the trigram index's count, which
+    # also chooses the plan), never their statuses: that count joined every status (issue 16).
+    counts = [s for s in sql if "COUNT(" in s.upper()]
+    assert not [s for s in counts if "tracker_monitoringstatus" in s]
     assert found.count == expected
     assert found.num_pages == -(-expected // pl.PAGE_SIZE)
     assert [r.mrn for r in found.rows] == sorted(
         search(Patient.objects.all(), query).values_list("mrn", flat=True)
     )[: pl.PAGE_SIZE]
     if size == "one page":
-        assert expected <= pl.PAGE_SIZE and counts == [] and found.next_cursor is None
+        # no count but, on SQLite, the trigram index's own (which chooses the plan)
+        counted = [s for s in counts if "tracker_patient_search" not in s]
+        assert expected <= pl.PAGE_SIZE and counted == [] and found.next_cursor is None
     else:
         assert expected > pl.PAGE_SIZE and len(counts) == 1 and found.next_cursor is not None
+        assert "tracker_patient" in counts[0]
         assert len(sql) == len(set(sql))  # the first page read once, not again after the count
+
+
+def every_page(query, chosen):
+    order = pl.order_of("", "")
+    found = pl.page(TODAY, query, chosen, order)
+    pages = [found]
+    while pages[-1].next_cursor:
+        pages.append(pl.page(TODAY, query, chosen, order, after=pages[-1].next_cursor))
+    return found.count, [row.mrn for p in pages for row in p.rows]
+
+
+@pytest.mark.parametrize("query", ["s", "s00", "s00 000", "000001"])
+@pytest.mark.parametrize("chosen", [{}, {"phase": "active"}])
+def test_a_searchs_count_is_its_rows_with_patients_entered_in_error_left_out(
+    patients, nurse, query, chosen
+):
+    """The count of a search alone is of its patients not entered in error (search_count,
+    indexed_matches): exactly the rows its pages show, those of patients with a stored
+    status. "s" is shorter than a trigram (SQLite's scan), the rest use the index."""
+    for patient in Patient.objects.order_by("pk")[:2]:  # both match every query but "000001"
+        services.mark_entered_in_error(patient, actor=nurse, reason="duplicate record")
+    count, mrns = every_page(query, chosen)
+    statuses = pl.matching(TODAY, query, chosen)
+    expected = sorted(statuses.values_list("patient__mrn", flat=True))
+    assert mrns == expected and count == len(expected) > 0
+    assert not set(mrns) & set(
+        Patient.objects.filter(entered_in_error=True).values_list("mrn", flat=True)
+    )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's trigram index")

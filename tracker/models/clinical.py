@@ -91,6 +91,13 @@ class Patient(ClinicalRecord):
             models.Index(
                 fields=["family_name", "given_name", "mrn"], name="patient_name_order_idx"
             ),
+            # The few patients entered in error, taken out of a search's count (selectors.search:
+            # indexed_matches).
+            models.Index(
+                fields=["id"],
+                condition=Q(entered_in_error=True),
+                name="patient_entered_in_error_idx",
+            ),
         ]
 
     def __str__(self):

@@ -22,7 +22,7 @@ from tracker import labels
 from tracker.models import MonitoringStatus, Patient, WorklistVersion
 
 from .records import EvaluatedPatient
-from .search import indexed_matches, searched_ids
+from .search import indexed_matches, search_count, searched_ids
 from .status import (
     ROW_FIELDS,
     assessment_status_ranges,
@@ -136,15 +136,13 @@ def matching(
     return statuses
 
 
-def _walk_search(query: str) -> bool:
-    """Whether a search matches so many patients that its first page is quicker read by
-    walking the sort's index (matching: walk) than by sorting every match: at 100,000
-    patients "smith" matches 5,543, sorted in 21 ms, walked in 3 ms; a rare name walked
-    would read the whole index (48 ms). From the trigram index's count (1 ms); SQLite only."""
-    if connection.vendor != "sqlite":
-        return False
-    matches = indexed_matches(query)
-    return matches is not None and matches >= WALK_ABOVE
+def _walk_search(matches: int | None) -> bool:
+    """Whether a search matching ``matches`` patients (indexed_matches: the trigram index's
+    count, SQLite only) is so wide that its first page is quicker read by walking the sort's
+    index (matching: walk) than by sorting every match: at 100,000 patients "smith" matches
+    5,543, sorted in 21 ms, walked in 3 ms; a rare name walked would read the whole index
+    (48 ms)."""
+    return connection.vendor == "sqlite" and matches is not None and matches >= WALK_ABOVE
 
 
 # --- keyset ----------------------------------------------------------------------------------
@@ -260,10 +258,14 @@ class PatientListPage:
         return self.number - 1
 
 
-def _count(statuses, today: date, query: str, chosen: dict[str, str]) -> int:
-    """How many rows the list has. Without a search, kept per process for one state of the
-    stored statuses (the shared WorklistVersion row, as the worklist's counts) and one day:
-    a count of most of 100,000 statuses read them all (30 ms on PostgreSQL; issue 16)."""
+def _count(statuses, today: date, query: str, chosen: dict[str, str], matches=None) -> int:
+    """How many rows the list has. A search alone: its patients (search_count; ``matches``
+    when the trigram index has counted them already). Without a search, kept per process for
+    one state of the stored statuses (the shared WorklistVersion row, as the worklist's
+    counts) and one day: a count of most of 100,000 statuses read them all (30 ms on
+    PostgreSQL; issue 16)."""
+    if query and not chosen:
+        return matches if matches is not None else search_count(query)
     if query:
         return statuses.count()
     version = WorklistVersion.objects.filter(pk=1).values_list("version", flat=True).first()
@@ -309,10 +311,9 @@ def page(
     statuses = matching(today, query, chosen)
     # The rows of a search matching many patients, read by walking the sort's index; the
     # count keeps the index on the patient id.
+    matches = indexed_matches(query) if query else None
     walked = (
-        matching(today, query, chosen, walk=True, current=False)
-        if query and _walk_search(query)
-        else None
+        matching(today, query, chosen, walk=True, current=False) if _walk_search(matches) else None
     )
     first = None
     if query and not after and not before and _page_number(number, 1) == 1:
@@ -333,13 +334,14 @@ def page(
                 next_cursor=None,
                 previous_cursor=None,
             )
-    count = _count(statuses, today, query, chosen)
+    count = _count(statuses, today, query, chosen, matches)
     num_pages = max(1, math.ceil(count / PAGE_SIZE))
     if walked is not None:
         statuses = walked
     elif chosen and count >= WALK_ABOVE:
         statuses = matching(today, query, chosen, walk=True, current=False)
-    rows = _rows(statuses, today)
+    # Not built again for a search's first page, read above (building it cost 1 ms).
+    rows = _rows(statuses, today) if first is None else None
     after_values = decode_cursor(order, after) if after else None
     before_values = decode_cursor(order, before) if before and after_values is None else None
     if after_values is not None:

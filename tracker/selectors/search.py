@@ -52,15 +52,32 @@ def _indexed_ids(key: str) -> RawSQL:
 
 
 def indexed_matches(query: str) -> int | None:
-    """How many patients the search matches (entered in error or not), from the trigram index
-    alone; None when a word cannot use it (or there is no index)."""
+    """How many patients not entered in error the search matches, from the trigram index and
+    the small index of patients entered in error (patient_entered_in_error_idx) alone; None
+    when a word cannot use the trigram index (or there is none). Those are the patients with a
+    stored status (services.status_refresh), so this is also the searched list's count: 1.6 ms
+    at 100,000 patients, where counting the statuses of the matches read them one by one
+    (3.3 ms more; issue 16)."""
     keys = [key for key in map(search_text, query.split()) if key]
     if not keys or not _indexed() or any(len(key) < TRIGRAM for key in keys):
         return None
-    sql = " INTERSECT ".join([_INDEXED_MATCH] * len(keys))
+    sql = " INTERSECT ".join([_INDEXED_MATCH] * len(keys)) + _EXCEPT_ENTERED_IN_ERROR
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql})", [_phrase(key) for key in keys])  # noqa: S608 - constant SQL
         return cursor.fetchone()[0]
+
+
+def search_count(query: str) -> int:
+    """How many patients not entered in error the search matches: the searched list's count
+    when no filter is chosen. Every such patient has one stored status once the statuses are
+    up to date (services.status_refresh, run in the transaction of every write), so the
+    patients are counted, not their statuses: on PostgreSQL at 100,000 patients counting the
+    statuses of "smith"'s 5,543 matches joined every status (41 ms), counting the patients
+    reads the trigram index and the matches (6 ms; issue 16)."""
+    counted = indexed_matches(query)
+    if counted is not None:
+        return counted
+    return search(Patient.objects.filter(entered_in_error=False), query).count()
 
 
 def _phrase(key: str) -> str:
@@ -69,6 +86,8 @@ def _phrase(key: str) -> str:
 
 FTS_TABLE = "tracker_patient_search"  # migration 0019, SQLite only
 _INDEXED_MATCH = "SELECT rowid FROM tracker_patient_search WHERE tracker_patient_search MATCH %s"
+# Read from the partial index patient_entered_in_error_idx (a scan of every patient without it).
+_EXCEPT_ENTERED_IN_ERROR = " EXCEPT SELECT id FROM tracker_patient WHERE entered_in_error"
 TRIGRAM = 3  # a word shorter than a trigram cannot use the index
 _INDEXED: dict[str, bool] = {}
 
