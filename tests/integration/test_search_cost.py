@@ -77,7 +77,8 @@ def test_a_searchs_count_is_its_rows_with_patients_entered_in_error_left_out(
     """The count of a search alone is of its patients not entered in error (search_count,
     indexed_matches): exactly the rows its pages show, those of patients with a stored
     status. "s" is shorter than a trigram (SQLite's scan), the rest use the index."""
-    for patient in Patient.objects.order_by("pk")[:2]:  # both match every query but "000001"
+    # S0000001 matches every query, S0000002 all but "000001"
+    for patient in Patient.objects.order_by("pk")[:2]:
         services.mark_entered_in_error(patient, actor=nurse, reason="duplicate record")
     count, mrns = every_page(query, chosen)
     statuses = pl.matching(TODAY, query, chosen)

@@ -12,6 +12,8 @@ from tracker.models import (
 from tracker.models.clinical import search_text
 from tracker.validators import mrn_key
 
+from .records import active_patients
+
 
 def search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
     """MRN or name, any part; every word must match (issue 13 item 13): case-, accent- and
@@ -77,7 +79,7 @@ def search_count(query: str) -> int:
     counted = indexed_matches(query)
     if counted is not None:
         return counted
-    return search(Patient.objects.filter(entered_in_error=False), query).count()
+    return search(active_patients(), query).count()
 
 
 def _phrase(key: str) -> str:
